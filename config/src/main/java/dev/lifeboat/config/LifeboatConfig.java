@@ -1,0 +1,51 @@
+package dev.lifeboat.config;
+
+import dev.lifeboat.workflows.model.ClusterSpec;
+import dev.lifeboat.workflows.model.NodeSpec;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A validated lifeboat.yaml. Build it with {@link ConfigLoader}; every value in it has been
+ * checked.
+ *
+ * @param source the file it was read from
+ * @param temporal how to reach Temporal
+ * @param worker what a worker serves
+ * @param secretsDir the folder of secret files ({@code <dir>/<secret-name>})
+ * @param clusters clusters by name, in file order
+ */
+public record LifeboatConfig(
+    Path source,
+    TemporalSettings temporal,
+    WorkerSettings worker,
+    Path secretsDir,
+    Map<String, ClusterSpec> clusters) {
+
+  public LifeboatConfig {
+    clusters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(clusters));
+  }
+
+  /** Returns the named cluster, if configured. */
+  public Optional<ClusterSpec> cluster(String name) {
+    return Optional.ofNullable(clusters.get(name));
+  }
+
+  /** Returns the regions this worker polls: the configured ones, or every node's region. */
+  public Set<String> servedRegions() {
+    if (!worker.regions().isEmpty()) {
+      return new LinkedHashSet<>(worker.regions());
+    }
+    Set<String> regions = new LinkedHashSet<>();
+    for (ClusterSpec cluster : clusters.values()) {
+      for (NodeSpec node : cluster.nodes()) {
+        regions.add(node.region());
+      }
+    }
+    return regions;
+  }
+}

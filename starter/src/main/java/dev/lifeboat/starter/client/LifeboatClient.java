@@ -1,0 +1,129 @@
+package dev.lifeboat.starter.client;
+
+import dev.lifeboat.config.TemporalSettings;
+import dev.lifeboat.workflows.common.DrSearchAttributes;
+import dev.lifeboat.workflows.common.TaskQueues;
+import dev.lifeboat.workflows.health.ClusterHealthWorkflow;
+import dev.lifeboat.workflows.model.ClusterHealthRequest;
+import dev.lifeboat.workflows.model.ClusterTopology;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.common.SearchAttributes;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The Java client of Lifeboat: starts and follows Lifeboat workflows on a Temporal server. The CLI
+ * is a thin layer over it; applications can use it directly.
+ *
+ * <pre>{@code
+ * try (LifeboatClient lifeboat = LifeboatClient.connect(settings)) {
+ *   ClusterTopology topology = lifeboat.checkHealth("shop", Duration.ofMinutes(2)).topology();
+ * }
+ * }</pre>
+ */
+public final class LifeboatClient implements AutoCloseable {
+
+  private static final DateTimeFormatter ID_TIME =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(java.time.ZoneOffset.UTC);
+
+  private final WorkflowServiceStubs service;
+  private final WorkflowClient client;
+  private final TemporalSettings settings;
+  private final Clock clock;
+
+  private LifeboatClient(
+      WorkflowServiceStubs service, WorkflowClient client, TemporalSettings settings, Clock clock) {
+    this.service = service;
+    this.client = client;
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  /** Connects to the Temporal server named by the settings. */
+  public static LifeboatClient connect(TemporalSettings settings) {
+    WorkflowServiceStubs service =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder().setTarget(settings.address()).build());
+    WorkflowClient client =
+        WorkflowClient.newInstance(
+            service, WorkflowClientOptions.newBuilder().setNamespace(settings.namespace()).build());
+    return new LifeboatClient(service, client, settings, Clock.systemUTC());
+  }
+
+  /** Wraps an existing client, for tests and for applications that already have one. */
+  public static LifeboatClient of(WorkflowClient client, TemporalSettings settings) {
+    return new LifeboatClient(null, client, settings, Clock.systemUTC());
+  }
+
+  /** A finished health check: where to see it and what it found. */
+  public record HealthRun(
+      String workflowId, String runId, String uiUrl, ClusterTopology topology) {}
+
+  /**
+   * Runs {@code ClusterHealthWorkflow} on a cluster and waits for its result.
+   *
+   * @param cluster the cluster name from the worker's lifeboat.yaml
+   * @param timeout how long to wait for the result
+   * @throws TimeoutException when no result came in time, usually because no worker is running
+   */
+  public HealthRun checkHealth(String cluster, Duration timeout) throws TimeoutException {
+    String workflowId = "health-" + cluster + "-" + ID_TIME.format(clock.instant());
+    ClusterHealthWorkflow workflow =
+        client.newWorkflowStub(
+            ClusterHealthWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(workflowId)
+                .setTaskQueue(TaskQueues.ORCHESTRATION)
+                .setWorkflowExecutionTimeout(Duration.ofMinutes(10))
+                .setTypedSearchAttributes(
+                    SearchAttributes.newBuilder()
+                        .set(DrSearchAttributes.CLUSTER, cluster)
+                        .set(DrSearchAttributes.KIND, DrSearchAttributes.KIND_HEALTH)
+                        .build())
+                .build());
+    WorkflowExecution execution =
+        WorkflowClient.start(workflow::check, new ClusterHealthRequest(cluster));
+    WorkflowStub stub = WorkflowStub.fromTyped(workflow);
+    ClusterTopology topology;
+    try {
+      topology = stub.getResult(timeout.toMillis(), TimeUnit.MILLISECONDS, ClusterTopology.class);
+    } catch (TimeoutException e) {
+      throw new TimeoutException(
+          "no result from "
+              + workflowId
+              + " within "
+              + timeout.toSeconds()
+              + " s: is a worker polling task queue '"
+              + TaskQueues.ORCHESTRATION
+              + "'? Start one with './lifeboat worker start'; the run stays visible at "
+              + settings.runUrl(workflowId, execution.getRunId()));
+    }
+    return new HealthRun(
+        workflowId,
+        execution.getRunId(),
+        settings.runUrl(workflowId, execution.getRunId()),
+        topology);
+  }
+
+  /** Returns the underlying Temporal client for operations not wrapped here. */
+  public WorkflowClient temporal() {
+    return client;
+  }
+
+  @Override
+  public void close() {
+    if (service != null) {
+      service.shutdown();
+      service.awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package dev.lifeboat.worker;
+
+import dev.lifeboat.activities.postgres.PgConnections;
+import dev.lifeboat.activities.postgres.PostgresActivitiesImpl;
+import dev.lifeboat.activities.secrets.SecretResolver;
+import dev.lifeboat.activities.topology.TopologyActivitiesImpl;
+import dev.lifeboat.config.LifeboatConfig;
+import dev.lifeboat.workflows.common.TaskQueues;
+import dev.lifeboat.workflows.health.ClusterHealthWorkflowImpl;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Registers every Lifeboat workflow and activity on its task queue. The worker main and the
+ * integration tests both call this, so tests run exactly what production runs.
+ */
+public final class LifeboatWorkers {
+
+  private LifeboatWorkers() {}
+
+  /**
+   * Creates the workers of one process: the orchestration queue and one queue per served region.
+   *
+   * @param factory the factory to create workers in; the caller starts it
+   * @param config the validated configuration
+   * @param environment where secrets may come from, usually {@code System.getenv()}
+   * @return the task queues now served
+   */
+  public static List<String> register(
+      WorkerFactory factory, LifeboatConfig config, Map<String, String> environment) {
+    SecretResolver secrets = new SecretResolver(config.secretsDir(), environment);
+    PgConnections connections = new PgConnections(secrets);
+    List<String> queues = new ArrayList<>();
+
+    Worker orchestration = factory.newWorker(TaskQueues.ORCHESTRATION);
+    orchestration.registerWorkflowImplementationTypes(ClusterHealthWorkflowImpl.class);
+    orchestration.registerActivitiesImplementations(new TopologyActivitiesImpl(config));
+    queues.add(TaskQueues.ORCHESTRATION);
+
+    for (String region : config.servedRegions()) {
+      Worker regional = factory.newWorker(TaskQueues.forRegion(region));
+      regional.registerActivitiesImplementations(new PostgresActivitiesImpl(connections));
+      queues.add(TaskQueues.forRegion(region));
+    }
+    return queues;
+  }
+}

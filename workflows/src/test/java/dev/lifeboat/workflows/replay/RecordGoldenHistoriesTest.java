@@ -1,0 +1,76 @@
+package dev.lifeboat.workflows.replay;
+
+import static dev.lifeboat.workflows.shared.Fixtures.SHOP;
+import static dev.lifeboat.workflows.shared.Fixtures.SYDNEY;
+import static dev.lifeboat.workflows.shared.Fixtures.TOKYO;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+import static org.mockito.Mockito.withSettings;
+
+import dev.lifeboat.workflows.activities.PostgresActivities;
+import dev.lifeboat.workflows.activities.TopologyActivities;
+import dev.lifeboat.workflows.common.TaskQueues;
+import dev.lifeboat.workflows.health.ClusterHealthWorkflow;
+import dev.lifeboat.workflows.health.ClusterHealthWorkflowImpl;
+import dev.lifeboat.workflows.model.ClusterHealthRequest;
+import dev.lifeboat.workflows.shared.Fixtures;
+import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * Re-records the golden histories that {@link ClusterHealthReplayTest} replays. Run it only when a
+ * workflow changes shape on purpose (and version the change with {@code Workflow.getVersion}):
+ * {@code mvn -pl workflows test -Dtest=RecordGoldenHistoriesTest -Dlifeboat.recordHistories=true}.
+ */
+@EnabledIfSystemProperty(
+    named = "lifeboat.recordHistories",
+    matches = "true",
+    disabledReason = "records golden histories only on request (-Dlifeboat.recordHistories=true)")
+class RecordGoldenHistoriesTest {
+
+  static final Path HISTORIES = Path.of("src/test/resources/histories");
+
+  @Test
+  void recordHealthyClusterCheck() throws Exception {
+    try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
+      for (String name : new String[] {"DrCluster", "DrKind", "DrRegion", "DrOutcome"}) {
+        env.registerSearchAttribute(name, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+      }
+      Worker orchestration = env.newWorker(TaskQueues.ORCHESTRATION);
+      orchestration.registerWorkflowImplementationTypes(ClusterHealthWorkflowImpl.class);
+      TopologyActivities topology =
+          mock(TopologyActivities.class, withSettings().withoutAnnotations());
+      when(topology.describeCluster("shop")).thenReturn(SHOP);
+      orchestration.registerActivitiesImplementations(topology);
+      PostgresActivities pg = mock(PostgresActivities.class, withSettings().withoutAnnotations());
+      when(pg.probe(SYDNEY)).thenReturn(Fixtures.primary(SYDNEY, "0/5000000", "0/4FFF000", 0.25));
+      when(pg.probe(TOKYO)).thenReturn(Fixtures.standby(TOKYO, "0/4FFF000"));
+      env.newWorker(TaskQueues.forRegion("sydney")).registerActivitiesImplementations(pg);
+      env.newWorker(TaskQueues.forRegion("tokyo")).registerActivitiesImplementations(pg);
+      env.start();
+
+      ClusterHealthWorkflow workflow =
+          env.getWorkflowClient()
+              .newWorkflowStub(
+                  ClusterHealthWorkflow.class,
+                  WorkflowOptions.newBuilder()
+                      .setWorkflowId("health-shop-golden")
+                      .setTaskQueue(TaskQueues.ORCHESTRATION)
+                      .build());
+      workflow.check(new ClusterHealthRequest("shop"));
+      String json =
+          env.getWorkflowClient()
+              .fetchHistory(WorkflowStub.fromTyped(workflow).getExecution().getWorkflowId())
+              .toJson(true);
+      Files.createDirectories(HISTORIES);
+      Files.writeString(HISTORIES.resolve("cluster-health-healthy.json"), json);
+    }
+  }
+}
