@@ -20,7 +20,8 @@ apt_install() {
 }
 
 install_debian_packages() {
-  local pkgs=(pgbouncer redis-server python3-venv)
+  local pkgs=(pgbouncer redis-server curl)
+  python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || pkgs+=(python3-venv)
   pg_bindir >/dev/null || pkgs+=(postgresql-15 postgresql-client-15)
   apt_install "${pkgs[@]}"
   # The Debian packages start their own system services; this stack runs private instances,

@@ -94,6 +94,11 @@ wait_for_port() {
   local port="$1" service="$2" seconds="${3:-60}"
   local deadline=$((SECONDS + seconds))
   until port_in_use "$port"; do
+    if [[ -f "$(pidfile "$service")" ]] && ! running "$service"; then
+      tail -n 5 "$LIFEBOAT_LOGS/$service.log" >&2 || true
+      rm -f "$(pidfile "$service")"
+      die "$service exited before opening 127.0.0.1:$port; see $LIFEBOAT_LOGS/$service.log"
+    fi
     if ((SECONDS > deadline)); then
       die "$service did not open 127.0.0.1:$port within ${seconds}s; see $LIFEBOAT_LOGS/$service.log"
     fi

@@ -288,8 +288,10 @@ start_azurite() {
   local azurite="$LIFEBOAT_TOOLS/npm/node_modules/.bin/azurite-blob"
   [[ -x "$azurite" ]] || die "Azurite is missing; run scripts/install.sh"
   mkdir -p "$LIFEBOAT_STATE/azurite"
-  start_simple azurite "$AZURITE_PORT" "$azurite" --blobHost 127.0.0.1 --blobPort "$AZURITE_PORT" \
-    --location "$LIFEBOAT_STATE/azurite" --disableTelemetry --skipApiVersionCheck --inMemoryPersistence
+  # In-memory: the blob data lives only as long as the process, like the other emulators. Run it
+  # from its state folder so anything it writes lands there.
+  (cd "$LIFEBOAT_STATE/azurite" && start_simple azurite "$AZURITE_PORT" "$azurite" --blobHost 127.0.0.1 \
+    --blobPort "$AZURITE_PORT" --disableTelemetry --skipApiVersionCheck --inMemoryPersistence)
 }
 
 # ---------------------------------------------------------------------------------------------

@@ -55,27 +55,35 @@ public final class PostgresActivitiesImpl implements PostgresActivities {
     long started = System.nanoTime();
     try (Connection connection = connections.open(node, null, "probe");
         Statement statement = connection.createStatement()) {
-      NodeProbe probe;
+      boolean inRecovery;
+      String version;
+      String systemIdentifier;
+      long timeline;
+      String lsn;
+      String receiveLsn;
       try (ResultSet row = statement.executeQuery(NODE_STATE)) {
         row.next();
-        boolean inRecovery = row.getBoolean(1);
-        List<ReplicationPeer> replicas = inRecovery ? List.of() : replicas(statement);
-        probe =
-            new NodeProbe(
-                node.name(),
-                node.region(),
-                true,
-                inRecovery ? NodeRole.STANDBY : NodeRole.PRIMARY,
-                row.getString(2),
-                row.getString(3),
-                row.getLong(4),
-                row.getString(5),
-                row.getString(6),
-                replicas,
-                elapsedMillis(started),
-                null);
+        inRecovery = row.getBoolean(1);
+        version = row.getString(2);
+        systemIdentifier = row.getString(3);
+        timeline = row.getLong(4);
+        lsn = row.getString(5);
+        receiveLsn = row.getString(6);
       }
-      return probe;
+      List<ReplicationPeer> replicas = inRecovery ? List.of() : replicas(statement);
+      return new NodeProbe(
+          node.name(),
+          node.region(),
+          true,
+          inRecovery ? NodeRole.STANDBY : NodeRole.PRIMARY,
+          version,
+          systemIdentifier,
+          timeline,
+          lsn,
+          receiveLsn,
+          replicas,
+          elapsedMillis(started),
+          null);
     } catch (SQLException e) {
       return NodeProbe.unreachable(node, elapsedMillis(started), describe(node, e));
     }
