@@ -344,7 +344,11 @@ status() {
 }
 
 # True when every service answers; used by the demo and the tests.
-all_healthy() { ! status | grep -q ' DOWN '; }
+all_healthy() {
+  local report
+  report="$(status)"
+  ! grep -q ' DOWN ' <<<"$report"
+}
 
 up() {
   bash "$LIFEBOAT_ROOT/scripts/install.sh"

@@ -35,7 +35,7 @@ public final class ConfigLoader {
   private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
   private static final Set<String> TOP_KEYS = Set.of("temporal", "worker", "secrets", "clusters");
   private static final Set<String> TEMPORAL_KEYS = Set.of("address", "namespace", "ui");
-  private static final Set<String> WORKER_KEYS = Set.of("regions", "metricsPort");
+  private static final Set<String> WORKER_KEYS = Set.of("regions", "metricsHost", "metricsPort");
   private static final Set<String> SECRETS_KEYS = Set.of("dir");
   private static final Set<String> CLUSTER_KEYS = Set.of("strategy", "nodes");
   private static final Set<String> NODE_KEYS =
@@ -157,6 +157,7 @@ public final class ConfigLoader {
 
       JsonNode workerNode = section(root, "worker", WORKER_KEYS);
       List<String> regions = stringList(workerNode, "worker.regions");
+      String metricsHost = text(workerNode, "worker.metricsHost", "127.0.0.1");
       int metricsPort =
           integer(
               workerNode, "worker.metricsPort", 9464, 0, 65535, "a port 1-65535, or 0 to disable");
@@ -188,7 +189,7 @@ public final class ConfigLoader {
       return new LifeboatConfig(
           source,
           new TemporalSettings(address, namespace, stripSlash(ui)),
-          new WorkerSettings(regions, metricsPort),
+          new WorkerSettings(regions, metricsHost, metricsPort),
           secretsDir,
           clusters);
     }

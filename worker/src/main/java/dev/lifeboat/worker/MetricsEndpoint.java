@@ -7,7 +7,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 
-/** Serves {@code GET /metrics} in the Prometheus text format on 127.0.0.1. */
+/** Serves {@code GET /metrics} in the Prometheus text format. */
 final class MetricsEndpoint implements AutoCloseable {
 
   private final HttpServer server;
@@ -21,13 +21,16 @@ final class MetricsEndpoint implements AutoCloseable {
    *
    * @throws IOException with the port in its message when the port is taken
    */
-  static MetricsEndpoint start(int port, PrometheusMeterRegistry registry) throws IOException {
+  static MetricsEndpoint start(String host, int port, PrometheusMeterRegistry registry)
+      throws IOException {
     HttpServer server;
     try {
-      server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+      server = HttpServer.create(new InetSocketAddress(host, port), 0);
     } catch (IOException e) {
       throw new IOException(
-          "cannot serve metrics on 127.0.0.1:"
+          "cannot serve metrics on "
+              + host
+              + ":"
               + port
               + " ("
               + e.getMessage()

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Connects to Temporal ({@code TEMPORAL_ADDRESS}, {@code TEMPORAL_NAMESPACE} or the config),
  * polls the orchestration queue and one queue per served region, and serves Prometheus metrics,
- * including the Temporal SDK's own, on {@code 127.0.0.1:<worker.metricsPort>/metrics}.
+ * including the Temporal SDK's own, on {@code <worker.metricsHost>:<worker.metricsPort>/metrics}.
  */
 public final class WorkerMain {
 
@@ -70,7 +70,9 @@ public final class WorkerMain {
     MetricsEndpoint metrics = null;
     if (config.worker().metricsPort() > 0) {
       try {
-        metrics = MetricsEndpoint.start(config.worker().metricsPort(), registry);
+        metrics =
+            MetricsEndpoint.start(
+                config.worker().metricsHost(), config.worker().metricsPort(), registry);
       } catch (IOException e) {
         System.err.println("lifeboat worker: " + e.getMessage());
         System.exit(2);
@@ -84,7 +86,9 @@ public final class WorkerMain {
         config.temporal().address(),
         config.temporal().namespace(),
         queues,
-        metrics == null ? "disabled" : "http://127.0.0.1:" + metrics.port() + "/metrics");
+        metrics == null
+            ? "disabled"
+            : "http://" + config.worker().metricsHost() + ":" + metrics.port() + "/metrics");
 
     CountDownLatch stopped = new CountDownLatch(1);
     MetricsEndpoint endpoint = metrics;
