@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The local DR stack on 127.0.0.1: Temporal (with Web UI), the PostgreSQL cluster `shop`
 # (primary sydney + streaming standby tokyo), PgBouncer, Redis and three object-store emulators.
-# Usage: stack.sh up | down [--purge] | status | load [--scale N]
+# Usage: stack.sh up | down [--purge] | status | load [--scale N] | start|stop SERVICE
 source "$(dirname "$0")/lib.sh"
 
 BIN="$LIFEBOAT_TOOLS/bin"
@@ -383,13 +383,22 @@ case "${1:-}" in
   down) down "${2:-}" ;;
   status) status ;;
   healthy) all_healthy ;;
+  start | stop)
+    # One service at a time, for failure tests: stack.sh stop moto; stack.sh start moto.
+    case "${2:-}" in
+      redis | moto | fake-gcs | azurite | pgbouncer)
+        if [[ "$1" == stop ]]; then stop_pidfile "$2"; else "start_${2//-/_}"; fi
+        ;;
+      *) die "'stack.sh $1' takes one of: redis, moto, fake-gcs, azurite, pgbouncer" ;;
+    esac
+    ;;
   load)
     scale="$DEMO_SCALE"
     if [[ "${2:-}" == "--scale" ]]; then scale="${3:?--scale needs a value such as 0.01 or 1}"; fi
     load_shop "$scale"
     ;;
   *)
-    echo "usage: lifeboat stack up | down [--purge] | status | load [--scale N]" >&2
+    echo "usage: lifeboat stack up | down [--purge] | status | load [--scale N] | start|stop SERVICE" >&2
     exit 2
     ;;
 esac
