@@ -23,6 +23,15 @@ secret() {
   cat "$file"
 }
 
+# The emulators' credentials are public test values; they are written as secrets so that the
+# worker resolves them exactly as it would resolve real cloud credentials.
+write_emulator_secrets() {
+  mkdir -p "$SECRETS"
+  chmod 700 "$SECRETS"
+  (umask 077 && echo "test:test" >"$SECRETS/aws-demo")
+  (umask 077 && echo "devstoreaccount1:Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRz6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==" >"$SECRETS/azure-demo")
+}
+
 # ---------------------------------------------------------------------------------------------
 # Temporal
 
@@ -352,6 +361,7 @@ all_healthy() {
 
 up() {
   bash "$LIFEBOAT_ROOT/scripts/install.sh"
+  write_emulator_secrets
   start_temporal
   start_postgres
   start_pgbouncer

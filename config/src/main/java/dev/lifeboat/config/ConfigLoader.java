@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.lifeboat.workflows.model.ClusterSpec;
+import dev.lifeboat.workflows.model.Compression;
 import dev.lifeboat.workflows.model.NodeSpec;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,7 +34,32 @@ public final class ConfigLoader {
   static final List<String> STRATEGIES = List.of("active-passive", "active-active", "multi-region");
 
   private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
-  private static final Set<String> TOP_KEYS = Set.of("temporal", "worker", "secrets", "clusters");
+  private static final Set<String> TOP_KEYS =
+      Set.of("temporal", "worker", "secrets", "clusters", "backup");
+  private static final Set<String> BACKUP_KEYS =
+      Set.of(
+          "strategy",
+          "retentionDays",
+          "compression",
+          "compressionLevel",
+          "encryption",
+          "keys",
+          "destinations");
+  private static final Set<String> KEYS_KEYS =
+      Set.of("provider", "file", "kmsKeyId", "region", "endpoint", "credentialsSecret");
+  private static final Set<String> DESTINATION_KEYS =
+      Set.of(
+          "name",
+          "url",
+          "region",
+          "project",
+          "endpoint",
+          "credentialsSecret",
+          "partSizeMiB",
+          "parallelism");
+  private static final Pattern DESTINATION_URL =
+      Pattern.compile(
+          "(file:///.+|s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?|gs://[a-z0-9][a-z0-9._-]{1,220}[a-z0-9](/.*)?|azblob://[a-z0-9]{3,24}/[a-z0-9][a-z0-9-]{1,61}[a-z0-9](/.*)?)");
   private static final Set<String> TEMPORAL_KEYS = Set.of("address", "namespace", "ui");
   private static final Set<String> WORKER_KEYS = Set.of("regions", "metricsHost", "metricsPort");
   private static final Set<String> SECRETS_KEYS = Set.of("dir");
@@ -186,12 +212,263 @@ public final class ConfigLoader {
           problems.add("worker.regions: '" + region + "' is not the region of any configured node");
         }
       }
+      BackupSettings backup = backup(root, base, secretsDir);
       return new LifeboatConfig(
           source,
           new TemporalSettings(address, namespace, stripSlash(ui)),
           new WorkerSettings(regions, metricsHost, metricsPort),
           secretsDir,
-          clusters);
+          clusters,
+          backup);
+    }
+
+    /**
+     * Reads the backup section. The BACKUP_* variables win over the file, and an error about a
+     * value that came from one names the variable, since that is what the operator must fix.
+     */
+    private BackupSettings backup(JsonNode root, Path base, Path secretsDir) {
+      JsonNode node = section(root, "backup", BACKUP_KEYS);
+      String bucket = env("BACKUP_BUCKET");
+      boolean fromEnvironment =
+          bucket != null
+              || env("BACKUP_COMPRESSION") != null
+              || env("BACKUP_ENCRYPTION") != null
+              || env("BACKUP_STRATEGY") != null;
+      if (node == null && !fromEnvironment) {
+        return null;
+      }
+      Sourced strategy = sourced("BACKUP_STRATEGY", node, "backup.strategy", "daily");
+      if (!BackupSettings.STRATEGIES.contains(strategy.value())) {
+        problems.add(
+            strategy.label()
+                + ": '"
+                + strategy.value()
+                + "' is not allowed; use "
+                + String.join("|", BackupSettings.STRATEGIES));
+      }
+      Sourced retention = sourced("BACKUP_RETENTION", node, "backup.retentionDays", "30");
+      int retentionDays = parseInt(retention, 1, 36500, "a number of days 1-36500");
+
+      Sourced compressionName = sourced("BACKUP_COMPRESSION", node, "backup.compression", "zstd");
+      Compression compression = Compression.byLabel(compressionName.value()).orElse(null);
+      if (compression == null) {
+        problems.add(
+            compressionName.label()
+                + ": '"
+                + compressionName.value()
+                + "' is not allowed; use "
+                + Compression.allowed());
+        compression = Compression.ZSTD;
+      }
+      int level =
+          integer(
+              node,
+              "backup.compressionLevel",
+              compression.defaultLevel(),
+              compression.minLevel(),
+              compression.maxLevel(),
+              "a level "
+                  + compression.minLevel()
+                  + "-"
+                  + compression.maxLevel()
+                  + " for "
+                  + compression.label());
+
+      Sourced encryptionFlag = sourced("BACKUP_ENCRYPTION", node, "backup.encryption", "true");
+      boolean encryption = parseBoolean(encryptionFlag);
+
+      BackupSettings.KeySettings keys =
+          keys(node == null ? null : node.get("keys"), base, secretsDir);
+      List<BackupSettings.DestinationSettings> destinations =
+          destinations(node == null ? null : node.get("destinations"), bucket);
+      return new BackupSettings(
+          strategy.value(), retentionDays, compression, level, encryption, keys, destinations);
+    }
+
+    private BackupSettings.KeySettings keys(JsonNode node, Path base, Path secretsDir) {
+      if (node != null && !node.isObject()) {
+        problems.add("backup.keys: must be a mapping with keys " + sorted(KEYS_KEYS));
+        node = null;
+      }
+      if (node != null) {
+        checkKeys("backup.keys", node, KEYS_KEYS);
+      }
+      String provider = text(node, "backup.keys.provider", "local");
+      Path file = null;
+      String kmsKeyId = text(node, "backup.keys.kmsKeyId", null);
+      switch (provider) {
+        case "local" -> {
+          String path = text(node, "backup.keys.file", null);
+          file =
+              path == null
+                  ? secretsDir.resolveSibling("keys").resolve("kek.json")
+                  : base.resolve(path).normalize();
+        }
+        case "aws-kms" -> {
+          if (kmsKeyId == null || kmsKeyId.isBlank()) {
+            problems.add(
+                "backup.keys.kmsKeyId: missing; the aws-kms provider needs a key id, ARN or alias such as alias/lifeboat");
+          }
+        }
+        default ->
+            problems.add(
+                "backup.keys.provider: '" + provider + "' is not allowed; use local|aws-kms");
+      }
+      return new BackupSettings.KeySettings(
+          provider,
+          file,
+          kmsKeyId,
+          text(node, "backup.keys.region", env("BACKUP_S3_REGION")),
+          text(node, "backup.keys.endpoint", env("BACKUP_KMS_ENDPOINT")),
+          text(node, "backup.keys.credentialsSecret", null));
+    }
+
+    private List<BackupSettings.DestinationSettings> destinations(JsonNode list, String bucket) {
+      List<BackupSettings.DestinationSettings> out = new ArrayList<>();
+      if (list == null || list.isNull()) {
+        if (bucket != null) {
+          out.addAll(destinationsFromEnvironment(bucket));
+        } else {
+          problems.add(
+              "backup.destinations: missing; list at least one destination (file:///, s3://, gs://, azblob://) or set BACKUP_BUCKET");
+        }
+        return out;
+      }
+      if (!list.isArray() || list.isEmpty()) {
+        problems.add("backup.destinations: must be a non-empty list of destinations");
+        return out;
+      }
+      Set<String> names = new HashSet<>();
+      for (int i = 0; i < list.size(); i++) {
+        String key = "backup.destinations[" + i + "]";
+        JsonNode node = list.get(i);
+        if (!node.isObject()) {
+          problems.add(key + ": must be a mapping with keys " + sorted(DESTINATION_KEYS));
+          continue;
+        }
+        checkKeys(key, node, DESTINATION_KEYS);
+        String name = requiredName(node, key + ".name");
+        if (name != null && !names.add(name)) {
+          problems.add(
+              key + ".name: '" + name + "' is used twice; destination names must be unique");
+        }
+        String url = text(node, key + ".url", null);
+        if (url == null || url.isBlank()) {
+          problems.add(key + ".url: missing; e.g. s3://bucket/prefix or file:///mnt/nas/backups");
+        } else if (!DESTINATION_URL.matcher(url).matches()) {
+          problems.add(
+              key
+                  + ".url: '"
+                  + url
+                  + "' is not a destination URL; use file:///path, s3://bucket/prefix, gs://bucket/prefix or azblob://account/container/prefix");
+        }
+        out.add(
+            new BackupSettings.DestinationSettings(
+                name,
+                url,
+                text(node, key + ".region", null),
+                text(node, key + ".project", null),
+                text(node, key + ".endpoint", null),
+                text(node, key + ".credentialsSecret", null),
+                integer(node, key + ".partSizeMiB", 16, 5, 5120, "a part size 5-5120 MiB"),
+                integer(node, key + ".parallelism", 4, 1, 64, "1-64 parts at once")));
+      }
+      return out;
+    }
+
+    /**
+     * The reference deployment named one bucket and the accounts of each cloud; each cloud that has
+     * its variable set becomes a destination with that bucket (container) name.
+     */
+    private List<BackupSettings.DestinationSettings> destinationsFromEnvironment(String bucket) {
+      List<BackupSettings.DestinationSettings> out = new ArrayList<>();
+      out.add(
+          new BackupSettings.DestinationSettings(
+              "s3",
+              "s3://" + bucket,
+              env("BACKUP_S3_REGION"),
+              null,
+              env("BACKUP_S3_ENDPOINT"),
+              null,
+              16,
+              4));
+      if (env("BACKUP_GCS_PROJECT") != null) {
+        out.add(
+            new BackupSettings.DestinationSettings(
+                "gcs",
+                "gs://" + bucket,
+                null,
+                env("BACKUP_GCS_PROJECT"),
+                env("BACKUP_GCS_ENDPOINT"),
+                null,
+                16,
+                4));
+      }
+      if (env("BACKUP_AZURE_ACCOUNT") != null) {
+        out.add(
+            new BackupSettings.DestinationSettings(
+                "azure",
+                "azblob://" + env("BACKUP_AZURE_ACCOUNT") + "/" + bucket,
+                null,
+                null,
+                env("BACKUP_AZURE_ENDPOINT"),
+                null,
+                16,
+                4));
+      }
+      for (BackupSettings.DestinationSettings d : out) {
+        if (!DESTINATION_URL.matcher(d.url()).matches()) {
+          problems.add(
+              "BACKUP_BUCKET: '"
+                  + bucket
+                  + "' does not make a valid destination URL ("
+                  + d.url()
+                  + "); use 3-63 lower-case letters, digits, '.' and '-'");
+          break;
+        }
+      }
+      return out;
+    }
+
+    /** A value and where it came from: an environment variable or a key of the file. */
+    private record Sourced(String value, String label) {}
+
+    private Sourced sourced(String variable, JsonNode node, String key, String fallback) {
+      String fromEnv = env(variable);
+      if (fromEnv != null) {
+        return new Sourced(fromEnv.trim(), variable);
+      }
+      return new Sourced(text(node, key, fallback), key);
+    }
+
+    private int parseInt(Sourced value, int min, int max, String allowed) {
+      try {
+        int n = Integer.parseInt(value.value());
+        if (n < min || n > max) {
+          problems.add(value.label() + ": " + n + " is out of range; expected " + allowed);
+        }
+        return n;
+      } catch (NumberFormatException e) {
+        problems.add(
+            value.label() + ": '" + value.value() + "' is not a number; expected " + allowed);
+        return min;
+      }
+    }
+
+    private boolean parseBoolean(Sourced value) {
+      return switch (value.value().toLowerCase(java.util.Locale.ROOT)) {
+        case "true", "yes", "1" -> true;
+        case "false", "no", "0" -> false;
+        default -> {
+          problems.add(value.label() + ": '" + value.value() + "' is not allowed; use true|false");
+          yield true;
+        }
+      };
+    }
+
+    private String env(String variable) {
+      String value = environment.get(variable);
+      return value == null || value.isBlank() ? null : value;
     }
 
     private ClusterSpec cluster(String name, JsonNode node) {

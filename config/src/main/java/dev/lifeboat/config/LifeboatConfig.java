@@ -5,6 +5,7 @@ import dev.lifeboat.workflows.model.NodeSpec;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -18,16 +19,33 @@ import java.util.Set;
  * @param worker what a worker serves
  * @param secretsDir the folder of secret files ({@code <dir>/<secret-name>})
  * @param clusters clusters by name, in file order
+ * @param backup the backup settings, or null when neither the file nor BACKUP_* configure backups
  */
 public record LifeboatConfig(
     Path source,
     TemporalSettings temporal,
     WorkerSettings worker,
     Path secretsDir,
-    Map<String, ClusterSpec> clusters) {
+    Map<String, ClusterSpec> clusters,
+    BackupSettings backup) {
 
   public LifeboatConfig {
     clusters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(clusters));
+  }
+
+  /**
+   * Returns the backup settings.
+   *
+   * @throws ConfigException when backups are not configured
+   */
+  public BackupSettings requireBackup() {
+    if (backup == null) {
+      throw new ConfigException(
+          source.toString(),
+          List.of(
+              "backup: not configured; add a backup section with destinations, or set BACKUP_BUCKET"));
+    }
+    return backup;
   }
 
   /** Returns the named cluster, if configured. */

@@ -1,0 +1,60 @@
+package dev.lifeboat.activities.storage;
+
+import dev.lifeboat.activities.secrets.SecretResolver;
+import dev.lifeboat.config.BackupSettings.DestinationSettings;
+import java.io.IOException;
+
+/** Opens the store of a configured backup destination, resolving its credentials by name. */
+public final class DestinationStores {
+
+  private static final int MIB = 1024 * 1024;
+
+  private DestinationStores() {}
+
+  /**
+   * Opens a destination's store.
+   *
+   * @throws io.temporal.failure.ApplicationFailure ({@code MissingSecret}) when its credentials
+   *     secret is not set on this worker
+   */
+  public static BackupStore open(DestinationSettings destination, SecretResolver secrets)
+      throws IOException {
+    StoreCredentials credentials = null;
+    if (destination.credentialsSecret() != null) {
+      String value =
+          secrets.resolve(
+              destination.credentialsSecret(), "backup destination " + destination.name());
+      credentials = parseCredentials(destination, value);
+    }
+    StoreOptions options =
+        new StoreOptions(
+            destination.endpoint(),
+            destination.region(),
+            destination.project(),
+            credentials,
+            destination.partSizeMiB() * MIB,
+            destination.parallelism(),
+            0);
+    return BackupStores.open(destination.url(), options);
+  }
+
+  /**
+   * S3 and Azure secrets are {@code ID:SECRET} (access key id and secret key; account name and
+   * account key); a GCS secret is a service-account JSON document, taken whole.
+   */
+  static StoreCredentials parseCredentials(DestinationSettings destination, String value) {
+    if (destination.url().startsWith("gs://")) {
+      return new StoreCredentials(null, value);
+    }
+    int colon = value.indexOf(':');
+    if (colon <= 0 || colon == value.length() - 1) {
+      throw new IllegalArgumentException(
+          "secret '"
+              + destination.credentialsSecret()
+              + "' of backup destination "
+              + destination.name()
+              + " must be ID:SECRET (access key id and secret key, or account name and key)");
+    }
+    return new StoreCredentials(value.substring(0, colon), value.substring(colon + 1));
+  }
+}
