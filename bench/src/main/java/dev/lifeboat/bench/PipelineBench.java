@@ -42,6 +42,7 @@ public final class PipelineBench {
           new Config("lifeboat zstd-3+aes", Compression.ZSTD, 3, true),
           new Config("lifeboat gzip-6", Compression.GZIP, 6, false),
           new Config("lifeboat gzip-6+aes", Compression.GZIP, 6, true),
+          new Config("lifeboat none", Compression.NONE, 0, false),
           new Config("lifeboat none+aes", Compression.NONE, 0, true));
 
   public static void main(String[] args) throws Exception {
