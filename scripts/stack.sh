@@ -29,7 +29,7 @@ write_emulator_secrets() {
   mkdir -p "$SECRETS"
   chmod 700 "$SECRETS"
   (umask 077 && echo "test:test" >"$SECRETS/aws-demo")
-  (umask 077 && echo "devstoreaccount1:Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRz6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==" >"$SECRETS/azure-demo")
+  (umask 077 && echo "devstoreaccount1:Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==" >"$SECRETS/azure-demo")
 }
 
 # ---------------------------------------------------------------------------------------------
