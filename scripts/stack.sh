@@ -144,7 +144,9 @@ init_primary() {
     --auth-local=peer --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >"$PGSTATE/initdb.log" 2>&1 ||
     die "initdb failed; see $PGSTATE/initdb.log"
   rm -f "$pwfile"
-  echo "host replication $PG_REPL_USER 127.0.0.1/32 scram-sha-256" | as_pg tee -a "$dir/pg_hba.conf" >/dev/null
+  # The standby streams as replicator; base backups (pg_basebackup) connect as the superuser.
+  printf 'host replication %s 127.0.0.1/32 scram-sha-256\nhost replication %s 127.0.0.1/32 scram-sha-256\n' \
+    "$PG_REPL_USER" "$PG_SUPERUSER" | as_pg tee -a "$dir/pg_hba.conf" >/dev/null
   write_node_conf sydney "$PG_PRIMARY_PORT"
   pg_start sydney
   psql_node "$PG_PRIMARY_PORT" -d postgres -o /dev/null <<EOF

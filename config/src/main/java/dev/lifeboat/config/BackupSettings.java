@@ -63,6 +63,8 @@ public record BackupSettings(
    *     service-account JSON for GCS), or null for the SDK's standard chain
    * @param partSizeMiB multipart part or block size in MiB (default 16)
    * @param parallelism parts uploaded at once (default 4)
+   * @param createIfMissing whether the worker creates the bucket or container on first use (default
+   *     false: buckets are provisioned with their policies beforehand)
    */
   public record DestinationSettings(
       String name,
@@ -72,5 +74,6 @@ public record BackupSettings(
       String endpoint,
       String credentialsSecret,
       int partSizeMiB,
-      int parallelism) {}
+      int parallelism,
+      boolean createIfMissing) {}
 }

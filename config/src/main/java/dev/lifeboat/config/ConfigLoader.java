@@ -56,7 +56,8 @@ public final class ConfigLoader {
           "endpoint",
           "credentialsSecret",
           "partSizeMiB",
-          "parallelism");
+          "parallelism",
+          "createIfMissing");
   private static final Pattern DESTINATION_URL =
       Pattern.compile(
           "(file:///.+|s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?|gs://[a-z0-9][a-z0-9._-]{1,220}[a-z0-9](/.*)?|azblob://[a-z0-9]{3,24}/[a-z0-9][a-z0-9-]{1,61}[a-z0-9](/.*)?)");
@@ -371,7 +372,10 @@ public final class ConfigLoader {
                 text(node, key + ".endpoint", null),
                 text(node, key + ".credentialsSecret", null),
                 integer(node, key + ".partSizeMiB", 16, 5, 5120, "a part size 5-5120 MiB"),
-                integer(node, key + ".parallelism", 4, 1, 64, "1-64 parts at once")));
+                integer(node, key + ".parallelism", 4, 1, 64, "1-64 parts at once"),
+                parseBoolean(
+                    new Sourced(
+                        text(node, key + ".createIfMissing", "false"), key + ".createIfMissing"))));
       }
       return out;
     }
@@ -391,7 +395,8 @@ public final class ConfigLoader {
               env("BACKUP_S3_ENDPOINT"),
               null,
               16,
-              4));
+              4,
+              false));
       if (env("BACKUP_GCS_PROJECT") != null) {
         out.add(
             new BackupSettings.DestinationSettings(
@@ -402,7 +407,8 @@ public final class ConfigLoader {
                 env("BACKUP_GCS_ENDPOINT"),
                 null,
                 16,
-                4));
+                4,
+                false));
       }
       if (env("BACKUP_AZURE_ACCOUNT") != null) {
         out.add(
@@ -414,7 +420,8 @@ public final class ConfigLoader {
                 env("BACKUP_AZURE_ENDPOINT"),
                 null,
                 16,
-                4));
+                4,
+                false));
       }
       for (BackupSettings.DestinationSettings d : out) {
         if (!DESTINATION_URL.matcher(d.url()).matches()) {

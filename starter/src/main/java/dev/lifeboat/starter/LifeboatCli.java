@@ -1,5 +1,6 @@
 package dev.lifeboat.starter;
 
+import dev.lifeboat.starter.cli.BackupCommand;
 import dev.lifeboat.starter.cli.ConfigCommand;
 import dev.lifeboat.starter.cli.ErrorReporter;
 import dev.lifeboat.starter.cli.HealthCommand;
@@ -16,7 +17,12 @@ import picocli.CommandLine.Command;
     versionProvider = VersionProvider.class,
     description =
         "PostgreSQL disaster recovery on Temporal: backups, restores, failovers, runbooks.",
-    subcommands = {HealthCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      HealthCommand.class,
+      BackupCommand.class,
+      ConfigCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class LifeboatCli {
 
   /** Builds the command line with Lifeboat's error handling, for main and for tests. */

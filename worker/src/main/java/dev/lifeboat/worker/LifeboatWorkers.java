@@ -1,14 +1,17 @@
 package dev.lifeboat.worker;
 
+import dev.lifeboat.activities.backup.BackupActivitiesImpl;
 import dev.lifeboat.activities.postgres.PgConnections;
 import dev.lifeboat.activities.postgres.PostgresActivitiesImpl;
 import dev.lifeboat.activities.secrets.SecretResolver;
 import dev.lifeboat.activities.topology.TopologyActivitiesImpl;
 import dev.lifeboat.config.LifeboatConfig;
+import dev.lifeboat.workflows.backup.BackupWorkflowImpl;
 import dev.lifeboat.workflows.common.TaskQueues;
 import dev.lifeboat.workflows.health.ClusterHealthWorkflowImpl;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,14 +38,19 @@ public final class LifeboatWorkers {
     PgConnections connections = new PgConnections(secrets);
     List<String> queues = new ArrayList<>();
 
+    BackupActivitiesImpl backups =
+        new BackupActivitiesImpl(config, secrets, connections, Clock.systemUTC());
+
     Worker orchestration = factory.newWorker(TaskQueues.ORCHESTRATION);
-    orchestration.registerWorkflowImplementationTypes(ClusterHealthWorkflowImpl.class);
-    orchestration.registerActivitiesImplementations(new TopologyActivitiesImpl(config));
+    orchestration.registerWorkflowImplementationTypes(
+        ClusterHealthWorkflowImpl.class, BackupWorkflowImpl.class);
+    orchestration.registerActivitiesImplementations(new TopologyActivitiesImpl(config), backups);
     queues.add(TaskQueues.ORCHESTRATION);
 
+    // Probes and base backups run next to the region's database hosts.
     for (String region : config.servedRegions()) {
       Worker regional = factory.newWorker(TaskQueues.forRegion(region));
-      regional.registerActivitiesImplementations(new PostgresActivitiesImpl(connections));
+      regional.registerActivitiesImplementations(new PostgresActivitiesImpl(connections), backups);
       queues.add(TaskQueues.forRegion(region));
     }
     return queues;

@@ -115,6 +115,53 @@ public final class ObjectPipeline {
   }
 
   /**
+   * Copies a stored object byte for byte to another store (no decryption), checking its size and
+   * SHA-256 against the manifest as it goes. The copy is committed only when both match, so a
+   * damaged source never produces a damaged copy that looks complete.
+   */
+  public static void copyVerified(
+      BackupStore from,
+      String key,
+      StoredObject expected,
+      BackupStore to,
+      ProgressListener progress)
+      throws IOException {
+    HashingInputStream stored;
+    try {
+      stored = new HashingInputStream(from.open(key));
+    } catch (NoSuchObjectException e) {
+      throw new ObjectIntegrityException(
+          ObjectIntegrityException.Kind.MISSING, from.url(), key, "no such object");
+    }
+    try (stored;
+        ObjectWriter writer = to.create(key, progress)) {
+      byte[] buffer = new byte[COPY_BUFFER];
+      int n;
+      while ((n = stored.read(buffer)) >= 0) {
+        writer.write(buffer, 0, n);
+      }
+      if (stored.count() != expected.size()) {
+        throw new ObjectIntegrityException(
+            stored.count() < expected.size()
+                ? ObjectIntegrityException.Kind.TRUNCATED
+                : ObjectIntegrityException.Kind.OVERSIZED,
+            from.url(),
+            key,
+            stored.count() + " bytes are stored, " + expected.size() + " recorded");
+      }
+      String actual = stored.sha256Hex();
+      if (!actual.equals(expected.sha256())) {
+        throw new ObjectIntegrityException(
+            ObjectIntegrityException.Kind.CORRUPTED,
+            from.url(),
+            key,
+            "expected " + expected.sha256() + ", got " + actual);
+      }
+      writer.commit();
+    }
+  }
+
+  /**
    * Reads an object to its end and discards the plain bytes: the verification primitive.
    *
    * @return the number of plain bytes

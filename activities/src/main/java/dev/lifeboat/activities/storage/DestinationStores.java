@@ -20,11 +20,15 @@ public final class DestinationStores {
   public static BackupStore open(DestinationSettings destination, SecretResolver secrets)
       throws IOException {
     StoreCredentials credentials = null;
+    String value = null;
     if (destination.credentialsSecret() != null) {
-      String value =
+      value =
           secrets.resolve(
               destination.credentialsSecret(), "backup destination " + destination.name());
       credentials = parseCredentials(destination, value);
+    }
+    if (destination.createIfMissing()) {
+      DestinationProvisioner.provision(destination, value);
     }
     StoreOptions options =
         new StoreOptions(

@@ -1,9 +1,13 @@
 package dev.lifeboat.starter.client;
 
 import dev.lifeboat.config.TemporalSettings;
+import dev.lifeboat.workflows.backup.BackupWorkflow;
 import dev.lifeboat.workflows.common.DrSearchAttributes;
 import dev.lifeboat.workflows.common.TaskQueues;
 import dev.lifeboat.workflows.health.ClusterHealthWorkflow;
+import dev.lifeboat.workflows.model.BackupProgress;
+import dev.lifeboat.workflows.model.BackupRequest;
+import dev.lifeboat.workflows.model.BackupResult;
 import dev.lifeboat.workflows.model.ClusterHealthRequest;
 import dev.lifeboat.workflows.model.ClusterTopology;
 import io.temporal.api.common.v1.WorkflowExecution;
@@ -112,6 +116,51 @@ public final class LifeboatClient implements AutoCloseable {
         execution.getRunId(),
         settings.runUrl(workflowId, execution.getRunId()),
         topology);
+  }
+
+  /** A started backup: where to follow it. */
+  public record BackupRun(String workflowId, String runId, String uiUrl) {}
+
+  /**
+   * Starts {@code BackupWorkflow}. The workflow id is {@code backup-<cluster>-<UTC second>}, so two
+   * starts for the same cluster in the same second cannot both run.
+   */
+  public BackupRun startBackup(BackupRequest request) {
+    String workflowId = "backup-" + request.cluster() + "-" + ID_TIME.format(clock.instant());
+    BackupWorkflow workflow =
+        client.newWorkflowStub(
+            BackupWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(workflowId)
+                .setTaskQueue(TaskQueues.ORCHESTRATION)
+                .setWorkflowIdReusePolicy(
+                    io.temporal.api.enums.v1.WorkflowIdReusePolicy
+                        .WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY)
+                .setTypedSearchAttributes(
+                    SearchAttributes.newBuilder()
+                        .set(DrSearchAttributes.CLUSTER, request.cluster())
+                        .set(DrSearchAttributes.KIND, DrSearchAttributes.KIND_BACKUP)
+                        .build())
+                .build());
+    WorkflowExecution execution = WorkflowClient.start(workflow::backup, request);
+    return new BackupRun(
+        workflowId, execution.getRunId(), settings.runUrl(workflowId, execution.getRunId()));
+  }
+
+  /** Asks a running backup for its phase. */
+  public BackupProgress backupProgress(String workflowId) {
+    return client.newWorkflowStub(BackupWorkflow.class, workflowId).progress();
+  }
+
+  /**
+   * Waits for a backup's result.
+   *
+   * @throws TimeoutException when it has not finished in time; it keeps running
+   */
+  public BackupResult awaitBackup(String workflowId, Duration timeout) throws TimeoutException {
+    return client
+        .newUntypedWorkflowStub(workflowId)
+        .getResult(timeout.toMillis(), TimeUnit.MILLISECONDS, BackupResult.class);
   }
 
   /** Returns the underlying Temporal client for operations not wrapped here. */

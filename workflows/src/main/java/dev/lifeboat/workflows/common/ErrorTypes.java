@@ -15,5 +15,17 @@ public final class ErrorTypes {
   /** A secret named in the configuration cannot be resolved on the worker. */
   public static final String MISSING_SECRET = "MissingSecret";
 
+  /** The request names a backup destination that the worker's configuration does not define. */
+  public static final String UNKNOWN_DESTINATION = "UnknownDestination";
+
+  /** The backup type is not one this version takes. */
+  public static final String UNSUPPORTED_BACKUP_TYPE = "UnsupportedBackupType";
+
+  /** No node to back up from: no reachable primary, or the named source node is not configured. */
+  public static final String NO_SOURCE = "NoSource";
+
+  /** Fewer copies of a backup were sealed than the request's quorum. */
+  public static final String QUORUM_NOT_MET = "QuorumNotMet";
+
   private ErrorTypes() {}
 }

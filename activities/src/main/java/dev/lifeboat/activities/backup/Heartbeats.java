@@ -1,0 +1,39 @@
+package dev.lifeboat.activities.backup;
+
+import dev.lifeboat.activities.storage.ProgressListener;
+import io.temporal.activity.ActivityExecutionContext;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Turns byte progress into activity heartbeats, at most one every few seconds: often enough for
+ * Temporal to notice a dead worker within the heartbeat timeout, rarely enough to cost nothing. A
+ * heartbeat is also where a cancelled activity learns of it.
+ */
+final class Heartbeats implements ProgressListener {
+
+  private static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+  private final ActivityExecutionContext context;
+  private final String phase;
+  private long last = System.nanoTime();
+  private long base;
+
+  Heartbeats(ActivityExecutionContext context, String phase) {
+    this.context = context;
+    this.phase = phase;
+  }
+
+  /** Starts counting a new object on top of the bytes already done. */
+  void nextObject(long doneSoFar) {
+    base = doneSoFar;
+  }
+
+  @Override
+  public synchronized void bytesTransferred(long totalBytes) {
+    long now = System.nanoTime();
+    if (now - last >= INTERVAL_NANOS) {
+      last = now;
+      context.heartbeat(phase + ": " + (base + totalBytes) + " bytes");
+    }
+  }
+}

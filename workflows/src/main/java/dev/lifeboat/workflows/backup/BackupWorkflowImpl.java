@@ -1,0 +1,313 @@
+package dev.lifeboat.workflows.backup;
+
+import dev.lifeboat.workflows.activities.BackupActivities;
+import dev.lifeboat.workflows.activities.TopologyActivities;
+import dev.lifeboat.workflows.common.DrSearchAttributes;
+import dev.lifeboat.workflows.common.ErrorTypes;
+import dev.lifeboat.workflows.common.TaskQueues;
+import dev.lifeboat.workflows.health.RegionalProbes;
+import dev.lifeboat.workflows.model.BackupCopy;
+import dev.lifeboat.workflows.model.BackupProgress;
+import dev.lifeboat.workflows.model.BackupRequest;
+import dev.lifeboat.workflows.model.BackupResult;
+import dev.lifeboat.workflows.model.ClusterSpec;
+import dev.lifeboat.workflows.model.CopyTask;
+import dev.lifeboat.workflows.model.FullBackupTask;
+import dev.lifeboat.workflows.model.NodeProbe;
+import dev.lifeboat.workflows.model.NodeRole;
+import dev.lifeboat.workflows.model.NodeSpec;
+import dev.lifeboat.workflows.model.TakenBackup;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.Promise;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+
+/** Read once, land in one destination, copy to the rest in parallel, succeed on a quorum. */
+public class BackupWorkflowImpl implements BackupWorkflow {
+
+  private static final Logger log = Workflow.getLogger(BackupWorkflowImpl.class);
+
+  private static final DateTimeFormatter ID_TIME =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+  /** A streaming activity that stops heartbeating for this long is presumed dead and retried. */
+  static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(60);
+
+  private final TopologyActivities topology =
+      Workflow.newActivityStub(
+          TopologyActivities.class,
+          ActivityOptions.newBuilder()
+              .setStartToCloseTimeout(Duration.ofSeconds(10))
+              .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(5).build())
+              .build());
+
+  private final BackupActivities configuration =
+      Workflow.newActivityStub(
+          BackupActivities.class,
+          ActivityOptions.newBuilder()
+              .setStartToCloseTimeout(Duration.ofSeconds(10))
+              .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(5).build())
+              .build());
+
+  /** Copies run anywhere; each has its own retries, so one slow destination delays only itself. */
+  private final BackupActivities copies =
+      Workflow.newActivityStub(
+          BackupActivities.class,
+          ActivityOptions.newBuilder()
+              .setStartToCloseTimeout(Duration.ofHours(6))
+              .setHeartbeatTimeout(HEARTBEAT_TIMEOUT)
+              .setRetryOptions(
+                  RetryOptions.newBuilder()
+                      .setInitialInterval(Duration.ofSeconds(2))
+                      .setBackoffCoefficient(2)
+                      .setMaximumInterval(Duration.ofMinutes(1))
+                      .setMaximumAttempts(5)
+                      .setDoNotRetry(ErrorTypes.MISSING_SECRET, ErrorTypes.UNKNOWN_DESTINATION)
+                      .build())
+              .build());
+
+  private String backupId;
+  private String phase = "starting";
+  private String landing;
+  private final List<String> sealed = new ArrayList<>();
+
+  @Override
+  public BackupResult backup(BackupRequest request) {
+    String cluster = requireCluster(request);
+    Workflow.upsertTypedSearchAttributes(
+        DrSearchAttributes.CLUSTER.valueSet(cluster),
+        DrSearchAttributes.KIND.valueSet(DrSearchAttributes.KIND_BACKUP));
+    if (!BackupRequest.FULL.equals(request.typeOrDefault())) {
+      throw failed(
+          ApplicationFailure.newNonRetryableFailure(
+              "backup type '"
+                  + request.typeOrDefault()
+                  + "' is not available in this version; use \"full\"",
+              ErrorTypes.UNSUPPORTED_BACKUP_TYPE));
+    }
+    Instant startedAt = Instant.ofEpochMilli(Workflow.currentTimeMillis());
+    backupId = ID_TIME.format(startedAt) + "-full";
+
+    ClusterSpec spec = topology.describeCluster(cluster);
+    NodeSpec source = chooseSource(spec, request.sourceNode());
+    List<String> destinations = chooseDestinations(request.destinations());
+    int quorum = request.quorum() <= 0 ? destinations.size() : request.quorum();
+    if (quorum > destinations.size()) {
+      throw failed(
+          ApplicationFailure.newNonRetryableFailure(
+              "quorum "
+                  + quorum
+                  + " is larger than the "
+                  + destinations.size()
+                  + " destinations "
+                  + destinations,
+              ErrorTypes.INVALID_REQUEST));
+    }
+
+    phase = "streaming";
+    Map<String, BackupCopy> results = new LinkedHashMap<>();
+    TakenBackup taken = land(cluster, source, destinations, results);
+    if (taken == null) {
+      throw failed(
+          ApplicationFailure.newNonRetryableFailure(
+              "no destination accepted backup " + backupId + ": " + results.values(),
+              ErrorTypes.QUORUM_NOT_MET));
+    }
+
+    phase = "copying";
+    copyToTheRest(cluster, destinations, results);
+
+    List<BackupCopy> ordered = new ArrayList<>();
+    for (String destination : destinations) {
+      ordered.add(results.get(destination));
+    }
+    BackupResult result =
+        new BackupResult(
+            backupId,
+            cluster,
+            BackupRequest.FULL,
+            source.name(),
+            taken.startLsn(),
+            taken.stopLsn(),
+            taken.rawBytes(),
+            quorum,
+            ordered,
+            startedAt,
+            Instant.ofEpochMilli(Workflow.currentTimeMillis()));
+    if (result.completeCopies() < quorum) {
+      throw failed(
+          ApplicationFailure.newNonRetryableFailure(
+              "backup "
+                  + backupId
+                  + " has "
+                  + result.completeCopies()
+                  + " sealed copies, fewer than the quorum of "
+                  + quorum
+                  + ": "
+                  + ordered,
+              ErrorTypes.QUORUM_NOT_MET,
+              result));
+    }
+    phase = "done";
+    Workflow.upsertTypedSearchAttributes(
+        DrSearchAttributes.OUTCOME.valueSet(
+            result.completeCopies() == destinations.size() ? "complete" : "partial"));
+    log.info(
+        "backup {} of {}: {} of {} copies",
+        backupId,
+        cluster,
+        result.completeCopies(),
+        destinations.size());
+    return result;
+  }
+
+  @Override
+  public BackupProgress progress() {
+    return new BackupProgress(backupId, phase, landing, sealed);
+  }
+
+  /**
+   * Streams the backup into the first destination that takes it; a destination that fails after its
+   * retries is recorded and the next one is tried, so one outage does not stop the backup.
+   */
+  private TakenBackup land(
+      String cluster, NodeSpec source, List<String> destinations, Map<String, BackupCopy> results) {
+    BackupActivities streaming =
+        Workflow.newActivityStub(
+            BackupActivities.class,
+            ActivityOptions.newBuilder()
+                .setTaskQueue(TaskQueues.forRegion(source.region()))
+                .setStartToCloseTimeout(Duration.ofHours(12))
+                .setHeartbeatTimeout(HEARTBEAT_TIMEOUT)
+                .setRetryOptions(
+                    RetryOptions.newBuilder()
+                        .setInitialInterval(Duration.ofSeconds(2))
+                        .setMaximumInterval(Duration.ofSeconds(30))
+                        .setMaximumAttempts(3)
+                        .setDoNotRetry(ErrorTypes.MISSING_SECRET, ErrorTypes.UNKNOWN_DESTINATION)
+                        .build())
+                .build());
+    for (String destination : destinations) {
+      landing = destination;
+      try {
+        TakenBackup taken =
+            streaming.takeFull(new FullBackupTask(cluster, backupId, source, destination));
+        results.put(destination, taken.copy());
+        sealed.add(destination);
+        return taken;
+      } catch (ActivityFailure failure) {
+        results.put(destination, BackupCopy.missing(destination, rootMessage(failure)));
+        log.warn("backup {} could not land in {}: {}", backupId, destination, rootMessage(failure));
+      }
+    }
+    return null;
+  }
+
+  private void copyToTheRest(
+      String cluster, List<String> destinations, Map<String, BackupCopy> results) {
+    Map<String, Promise<BackupCopy>> pending = new LinkedHashMap<>();
+    for (String destination : destinations) {
+      if (!results.containsKey(destination)) {
+        pending.put(
+            destination,
+            Async.function(copies::copy, new CopyTask(cluster, backupId, landing, destination)));
+      }
+    }
+    for (Map.Entry<String, Promise<BackupCopy>> copy : pending.entrySet()) {
+      try {
+        results.put(copy.getKey(), copy.getValue().get());
+        sealed.add(copy.getKey());
+      } catch (ActivityFailure failure) {
+        results.put(copy.getKey(), BackupCopy.missing(copy.getKey(), rootMessage(failure)));
+      }
+    }
+  }
+
+  private NodeSpec chooseSource(ClusterSpec spec, String requested) {
+    if (requested != null && !requested.isBlank()) {
+      return spec.nodes().stream()
+          .filter(n -> n.name().equals(requested))
+          .findFirst()
+          .orElseThrow(
+              () ->
+                  failed(
+                      ApplicationFailure.newNonRetryableFailure(
+                          "source node '" + requested + "' is not a node of cluster " + spec.name(),
+                          ErrorTypes.NO_SOURCE)));
+    }
+    List<NodeProbe> probes = new RegionalProbes(Duration.ofSeconds(60)).probeAll(spec);
+    Optional<NodeProbe> primary =
+        probes.stream().filter(p -> p.reachable() && p.role() == NodeRole.PRIMARY).findFirst();
+    if (primary.isEmpty()) {
+      throw failed(
+          ApplicationFailure.newNonRetryableFailure(
+              "cluster " + spec.name() + " has no reachable primary to back up; probes: " + probes,
+              ErrorTypes.NO_SOURCE));
+    }
+    return spec.nodes().stream()
+        .filter(n -> n.name().equals(primary.get().node()))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private List<String> chooseDestinations(List<String> requested) {
+    List<String> configured = configuration.destinations();
+    if (configured.isEmpty()) {
+      throw failed(
+          ApplicationFailure.newNonRetryableFailure(
+              "the worker has no backup destinations configured; add backup.destinations to lifeboat.yaml",
+              ErrorTypes.UNKNOWN_DESTINATION));
+    }
+    if (requested.isEmpty()) {
+      return configured;
+    }
+    for (String name : requested) {
+      if (!configured.contains(name)) {
+        throw failed(
+            ApplicationFailure.newNonRetryableFailure(
+                "destination '"
+                    + name
+                    + "' is not configured on the worker; configured: "
+                    + configured,
+                ErrorTypes.UNKNOWN_DESTINATION));
+      }
+    }
+    return requested;
+  }
+
+  private ApplicationFailure failed(ApplicationFailure failure) {
+    phase = "failed";
+    Workflow.upsertTypedSearchAttributes(DrSearchAttributes.OUTCOME.valueSet("failed"));
+    return failure;
+  }
+
+  private static String requireCluster(BackupRequest request) {
+    if (request == null || request.cluster() == null || request.cluster().isBlank()) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "BackupWorkflow needs a cluster name: start it with --input '{\"cluster\":\"shop\"}'",
+          ErrorTypes.INVALID_REQUEST);
+    }
+    return request.cluster();
+  }
+
+  private static String rootMessage(Throwable failure) {
+    Throwable cause = failure;
+    while (cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause instanceof ApplicationFailure app ? app.getOriginalMessage() : cause.getMessage();
+  }
+}

@@ -1,0 +1,84 @@
+package dev.lifeboat.workflows.health;
+
+import dev.lifeboat.workflows.activities.PostgresActivities;
+import dev.lifeboat.workflows.common.ErrorTypes;
+import dev.lifeboat.workflows.common.TaskQueues;
+import dev.lifeboat.workflows.model.ClusterSpec;
+import dev.lifeboat.workflows.model.NodeProbe;
+import dev.lifeboat.workflows.model.NodeSpec;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.Promise;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Probes a cluster's nodes from workflow code, each on its own region's task queue, all at once.
+ * Used by every workflow that needs to know who is primary. Create it inside a workflow.
+ */
+public final class RegionalProbes {
+
+  private final Duration deadline;
+  private final Map<String, PostgresActivities> byRegion = new HashMap<>();
+
+  /**
+   * @param deadline how long one probe may take, including waiting for a worker of its region;
+   *     after that its node counts as unreachable
+   */
+  public RegionalProbes(Duration deadline) {
+    this.deadline = deadline;
+  }
+
+  /** Probes every node of the cluster at once; returns one probe per node, in order. */
+  public List<NodeProbe> probeAll(ClusterSpec spec) {
+    List<Promise<NodeProbe>> pending = new ArrayList<>();
+    for (NodeSpec node : spec.nodes()) {
+      pending.add(Async.function(stubFor(node.region())::probe, node));
+    }
+    List<NodeProbe> probes = new ArrayList<>();
+    for (int i = 0; i < pending.size(); i++) {
+      probes.add(await(spec.nodes().get(i), pending.get(i)));
+    }
+    return probes;
+  }
+
+  private static NodeProbe await(NodeSpec node, Promise<NodeProbe> probe) {
+    try {
+      return probe.get();
+    } catch (ActivityFailure failure) {
+      String cause =
+          failure.getCause() == null ? failure.getMessage() : failure.getCause().getMessage();
+      return NodeProbe.unreachable(
+          node,
+          0,
+          "probe did not complete on task queue "
+              + TaskQueues.forRegion(node.region())
+              + ": "
+              + cause);
+    }
+  }
+
+  private PostgresActivities stubFor(String region) {
+    return byRegion.computeIfAbsent(
+        region,
+        r ->
+            Workflow.newActivityStub(
+                PostgresActivities.class,
+                ActivityOptions.newBuilder()
+                    .setTaskQueue(TaskQueues.forRegion(r))
+                    .setStartToCloseTimeout(Duration.ofSeconds(20))
+                    .setScheduleToCloseTimeout(deadline)
+                    .setRetryOptions(
+                        RetryOptions.newBuilder()
+                            .setMaximumAttempts(3)
+                            .setDoNotRetry(ErrorTypes.MISSING_SECRET)
+                            .build())
+                    .build()));
+  }
+}

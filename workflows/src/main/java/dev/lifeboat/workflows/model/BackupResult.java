@@ -1,0 +1,42 @@
+package dev.lifeboat.workflows.model;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The result of {@code BackupWorkflow}.
+ *
+ * @param backupId the backup's id
+ * @param cluster the cluster
+ * @param type {@code full}
+ * @param sourceNode the node it was read from
+ * @param startLsn where it starts
+ * @param stopLsn where it is consistent
+ * @param rawBytes plain bytes
+ * @param quorum copies that were required
+ * @param copies one entry per destination, complete or not
+ * @param startedAt workflow time at the start
+ * @param finishedAt workflow time at the end
+ */
+public record BackupResult(
+    String backupId,
+    String cluster,
+    String type,
+    String sourceNode,
+    String startLsn,
+    String stopLsn,
+    long rawBytes,
+    int quorum,
+    List<BackupCopy> copies,
+    Instant startedAt,
+    Instant finishedAt) {
+
+  public BackupResult {
+    copies = List.copyOf(copies);
+  }
+
+  /** The number of sealed copies. */
+  public long completeCopies() {
+    return copies.stream().filter(BackupCopy::complete).count();
+  }
+}
