@@ -15,6 +15,8 @@ import java.util.List;
  * @param encryption whether backups are encrypted ({@code BACKUP_ENCRYPTION}, default true)
  * @param keys the key-encryption key
  * @param destinations where copies go; at least one
+ * @param maxRate {@code pg_basebackup --max-rate} (e.g. {@code 50M}), to spare a busy primary's
+ *     disks; null for no limit ({@code BACKUP_MAX_RATE})
  */
 public record BackupSettings(
     String strategy,
@@ -23,7 +25,8 @@ public record BackupSettings(
     int compressionLevel,
     boolean encryption,
     KeySettings keys,
-    List<DestinationSettings> destinations) {
+    List<DestinationSettings> destinations,
+    String maxRate) {
 
   public static final List<String> STRATEGIES = List.of("daily", "weekly", "hourly", "continuous");
 

@@ -44,7 +44,8 @@ public final class ConfigLoader {
           "compressionLevel",
           "encryption",
           "keys",
-          "destinations");
+          "destinations",
+          "maxRate");
   private static final Set<String> KEYS_KEYS =
       Set.of("provider", "file", "kmsKeyId", "region", "endpoint", "credentialsSecret");
   private static final Set<String> DESTINATION_KEYS =
@@ -282,8 +283,23 @@ public final class ConfigLoader {
           keys(node == null ? null : node.get("keys"), base, secretsDir);
       List<BackupSettings.DestinationSettings> destinations =
           destinations(node == null ? null : node.get("destinations"), bucket);
+      Sourced maxRate = sourced("BACKUP_MAX_RATE", node, "backup.maxRate", null);
+      if (maxRate.value() != null && !maxRate.value().matches("\\d+[kM]?")) {
+        problems.add(
+            maxRate.label()
+                + ": '"
+                + maxRate.value()
+                + "' is not a rate; use kilobytes per second, or a number with k or M, e.g. 50M");
+      }
       return new BackupSettings(
-          strategy.value(), retentionDays, compression, level, encryption, keys, destinations);
+          strategy.value(),
+          retentionDays,
+          compression,
+          level,
+          encryption,
+          keys,
+          destinations,
+          maxRate.value());
     }
 
     private BackupSettings.KeySettings keys(JsonNode node, Path base, Path secretsDir) {

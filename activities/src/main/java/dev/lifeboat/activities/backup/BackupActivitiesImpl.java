@@ -101,7 +101,8 @@ public final class BackupActivitiesImpl implements BackupActivities {
               TOOL_VERSION);
       StoredObject base;
       BaseBackupStream.Positions positions;
-      try (BaseBackupStream basebackup = BaseBackupStream.start(source, password)) {
+      try (BaseBackupStream basebackup =
+          BaseBackupStream.start(source, password, backup.maxRate())) {
         base = writer.add("base.tar", basebackup.tar(), new Heartbeats(context, "streaming"));
         positions = basebackup.finish();
       }

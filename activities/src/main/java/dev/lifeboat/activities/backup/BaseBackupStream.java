@@ -45,20 +45,29 @@ final class BaseBackupStream implements AutoCloseable {
     stderrReader.start();
   }
 
-  /** Starts {@code pg_basebackup} against a node, authenticating with its password. */
-  static BaseBackupStream start(NodeSpec node, String password) throws IOException {
-    ProcessBuilder builder =
-        new ProcessBuilder(
-            PgTools.find("pg_basebackup").toString(),
-            "--host=" + node.host(),
-            "--port=" + node.port(),
-            "--username=" + node.user(),
-            "--pgdata=-",
-            "--format=tar",
-            "--wal-method=fetch",
-            "--checkpoint=fast",
-            "--no-password",
-            "--verbose");
+  /**
+   * Starts {@code pg_basebackup} against a node, authenticating with its password.
+   *
+   * @param maxRate the transfer limit ({@code --max-rate}), or null for none
+   */
+  static BaseBackupStream start(NodeSpec node, String password, String maxRate) throws IOException {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                PgTools.find("pg_basebackup").toString(),
+                "--host=" + node.host(),
+                "--port=" + node.port(),
+                "--username=" + node.user(),
+                "--pgdata=-",
+                "--format=tar",
+                "--wal-method=fetch",
+                "--checkpoint=fast",
+                "--no-password",
+                "--verbose"));
+    if (maxRate != null) {
+      command.add("--max-rate=" + maxRate);
+    }
+    ProcessBuilder builder = new ProcessBuilder(command);
     if (password != null) {
       builder.environment().put("PGPASSWORD", password);
     }

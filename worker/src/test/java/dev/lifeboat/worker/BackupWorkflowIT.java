@@ -1,0 +1,255 @@
+package dev.lifeboat.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lifeboat.activities.codec.StoredObject;
+import dev.lifeboat.activities.codec.keys.KeyProvider;
+import dev.lifeboat.activities.codec.keys.KeyProviders;
+import dev.lifeboat.activities.manifest.BackupLayout;
+import dev.lifeboat.activities.manifest.BackupVerifier;
+import dev.lifeboat.activities.manifest.Manifest;
+import dev.lifeboat.activities.manifest.ManifestStore;
+import dev.lifeboat.activities.secrets.SecretResolver;
+import dev.lifeboat.activities.storage.BackupStore;
+import dev.lifeboat.activities.storage.DestinationStores;
+import dev.lifeboat.activities.storage.ObjectInfo;
+import dev.lifeboat.config.BackupSettings.DestinationSettings;
+import dev.lifeboat.config.ConfigLoader;
+import dev.lifeboat.config.LifeboatConfig;
+import dev.lifeboat.workflows.backup.BackupWorkflow;
+import dev.lifeboat.workflows.common.TaskQueues;
+import dev.lifeboat.workflows.model.BackupRequest;
+import dev.lifeboat.workflows.model.BackupResult;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.temporal.worker.WorkerFactory;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Full backups of the local stack's cluster {@code shop} into its four configured destinations
+ * (moto, fake-gcs-server, Azurite, a folder), on the real Temporal server, verified object by
+ * object afterwards.
+ */
+class BackupWorkflowIT {
+
+  private static final Path WORKER_JAR =
+      RealStack.ROOT.resolve("worker/target/lifeboat-worker.jar");
+
+  @TempDir Path dir;
+  private Map<String, String> env;
+  private LifeboatConfig config;
+  private WorkflowServiceStubs service;
+  private WorkflowClient client;
+
+  @BeforeEach
+  void connect() {
+    env = new HashMap<>(System.getenv());
+    env.put("LIFEBOAT_KEY_FILE", dir.resolve("kek.json").toString());
+    env.put("LIFEBOAT_NAS_DIR", dir.resolve("nas").toString());
+    config = new ConfigLoader(env).load(RealStack.ROOT.resolve("lifeboat.yaml"));
+    service =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder()
+                .setTarget(config.temporal().address())
+                .build());
+    client =
+        WorkflowClient.newInstance(
+            service,
+            WorkflowClientOptions.newBuilder().setNamespace(config.temporal().namespace()).build());
+  }
+
+  @AfterEach
+  void disconnect() {
+    service.shutdown();
+  }
+
+  private BackupWorkflow newBackup(String workflowId) {
+    return client.newWorkflowStub(
+        BackupWorkflow.class,
+        WorkflowOptions.newBuilder()
+            .setWorkflowId(workflowId)
+            .setTaskQueue(TaskQueues.ORCHESTRATION)
+            .setWorkflowExecutionTimeout(Duration.ofMinutes(10))
+            .build());
+  }
+
+  @Test
+  void aFullBackupIsSealedInEveryDestinationAndVerifiesWithTheRightRowCounts() throws Exception {
+    WorkerFactory factory = WorkerFactory.newInstance(client);
+    LifeboatWorkers.register(factory, config, env);
+    factory.start();
+    BackupResult result;
+    try {
+      result = newBackup("backup-shop-it-" + UUID.randomUUID()).backup(BackupRequest.full("shop"));
+    } finally {
+      factory.shutdown();
+      factory.awaitTermination(30, TimeUnit.SECONDS);
+    }
+
+    assertThat(result.sourceNode()).isEqualTo("sydney");
+    assertThat(result.completeCopies()).isEqualTo(4);
+    Map<String, Long> actualCounts = rowCounts();
+    for (DestinationSettings destination : config.requireBackup().destinations()) {
+      Manifest manifest = assertIntactWithoutOrphans(destination, result.backupId());
+      assertThat(manifest.stopLsn()).isEqualTo(result.stopLsn());
+      assertThat(manifest.rowCounts()).containsAllEntriesOf(actualCounts);
+    }
+  }
+
+  @Test
+  void aWorkerKilledMidUploadIsReplacedAndTheBackupStillVerifies() throws Exception {
+    // Slow the stream so the kill lands while pg_basebackup is still sending.
+    Map<String, String> workerEnv = new HashMap<>(env);
+    workerEnv.put("BACKUP_MAX_RATE", "8M");
+    String workflowId = "backup-shop-it-kill-" + UUID.randomUUID();
+    Process first = startWorker(workerEnv);
+    Process second = null;
+    try {
+      WorkflowExecution execution =
+          WorkflowClient.start(newBackup(workflowId)::backup, BackupRequest.full("shop"));
+      awaitStartedActivity(execution, "Backup_TakeFull", Duration.ofSeconds(90));
+      Thread.sleep(1500);
+      first.destroyForcibly(); // SIGKILL: no shutdown hook, no goodbye to the server.
+      assertThat(first.waitFor(10, TimeUnit.SECONDS)).isTrue();
+
+      second = startWorker(workerEnv);
+      BackupResult result =
+          WorkflowStub.fromTyped(client.newWorkflowStub(BackupWorkflow.class, workflowId))
+              .getResult(4, TimeUnit.MINUTES, BackupResult.class);
+
+      assertThat(result.completeCopies()).isEqualTo(4);
+      assertThat(takeFullAttempts(execution))
+          .as("the stream was retried on the second worker")
+          .isGreaterThanOrEqualTo(2);
+      for (DestinationSettings destination : config.requireBackup().destinations()) {
+        assertIntactWithoutOrphans(destination, result.backupId());
+      }
+    } finally {
+      first.destroyForcibly();
+      if (second != null) {
+        second.destroy();
+        second.waitFor(30, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  private Manifest assertIntactWithoutOrphans(DestinationSettings destination, String backupId)
+      throws Exception {
+    SecretResolver secrets = new SecretResolver(config.secretsDir(), env);
+    KeyProvider kek = KeyProviders.open(config.requireBackup().keys(), secrets);
+    try (BackupStore store = DestinationStores.open(destination, secrets)) {
+      BackupVerifier.Report report =
+          BackupVerifier.verify(store, "shop", backupId, kek, bytes -> {});
+      assertThat(report.problems()).as(destination.name()).isEmpty();
+      Manifest manifest = ManifestStore.read(store, "shop", backupId);
+      Set<String> expected = new HashSet<>();
+      for (StoredObject object : manifest.objects()) {
+        expected.add(BackupLayout.objectKey("shop", backupId, object.path()));
+      }
+      expected.add(BackupLayout.manifestKey("shop", backupId));
+      expected.add(BackupLayout.checksumKey("shop", backupId));
+      assertThat(store.list(BackupLayout.backupPrefix("shop", backupId)))
+          .as("objects of %s in %s", backupId, destination.name())
+          .extracting(ObjectInfo::key)
+          .containsExactlyInAnyOrderElementsOf(expected);
+      return manifest;
+    }
+  }
+
+  private Map<String, Long> rowCounts() throws Exception {
+    Map<String, Long> counts = new HashMap<>();
+    try (Connection primary =
+            RealStack.connect(config, config.cluster("shop").orElseThrow().nodes().get(0));
+        Statement sql = primary.createStatement()) {
+      for (String table :
+          List.of("users", "properties", "listings", "searches", "transactions", "alerts")) {
+        try (ResultSet count = sql.executeQuery("SELECT count(*) FROM " + table)) {
+          count.next();
+          counts.put("public." + table, count.getLong(1));
+        }
+      }
+    }
+    return counts;
+  }
+
+  private Process startWorker(Map<String, String> workerEnv) throws Exception {
+    int metricsPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      metricsPort = socket.getLocalPort();
+    }
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                "java",
+                "-jar",
+                WORKER_JAR.toString(),
+                RealStack.ROOT.resolve("lifeboat.yaml").toString())
+            .directory(RealStack.ROOT.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("worker-" + metricsPort + ".log").toFile());
+    builder.environment().putAll(workerEnv);
+    builder.environment().put("LIFEBOAT_METRICS_PORT", Integer.toString(metricsPort));
+    return builder.start();
+  }
+
+  private void awaitStartedActivity(WorkflowExecution execution, String type, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      boolean started =
+          service
+              .blockingStub()
+              .describeWorkflowExecution(
+                  DescribeWorkflowExecutionRequest.newBuilder()
+                      .setNamespace(config.temporal().namespace())
+                      .setExecution(execution)
+                      .build())
+              .getPendingActivitiesList()
+              .stream()
+              .anyMatch(
+                  a ->
+                      a.getActivityType().getName().equals(type)
+                          && a.getState()
+                              == io.temporal.api.enums.v1.PendingActivityState
+                                  .PENDING_ACTIVITY_STATE_STARTED);
+      if (started) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError(type + " did not start within " + timeout);
+  }
+
+  private int takeFullAttempts(WorkflowExecution execution) {
+    int attempts = 0;
+    for (HistoryEvent event : client.fetchHistory(execution.getWorkflowId()).getEvents()) {
+      if (event.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED) {
+        attempts = Math.max(attempts, event.getActivityTaskStartedEventAttributes().getAttempt());
+      }
+    }
+    return attempts;
+  }
+}
