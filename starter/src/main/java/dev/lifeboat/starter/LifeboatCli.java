@@ -4,6 +4,7 @@ import dev.lifeboat.starter.cli.BackupCommand;
 import dev.lifeboat.starter.cli.ConfigCommand;
 import dev.lifeboat.starter.cli.ErrorReporter;
 import dev.lifeboat.starter.cli.HealthCommand;
+import dev.lifeboat.starter.cli.ScheduleCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -20,6 +21,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       HealthCommand.class,
       BackupCommand.class,
+      ScheduleCommand.class,
       ConfigCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -163,6 +163,16 @@ public final class LifeboatClient implements AutoCloseable {
         .getResult(timeout.toMillis(), TimeUnit.MILLISECONDS, BackupResult.class);
   }
 
+  /** Returns the backup schedules of this namespace. */
+  public BackupSchedules schedules() {
+    return new BackupSchedules(
+        io.temporal.client.schedules.ScheduleClient.newInstance(
+            service == null ? client.getWorkflowServiceStubs() : service,
+            io.temporal.client.schedules.ScheduleClientOptions.newBuilder()
+                .setNamespace(settings.namespace())
+                .build()));
+  }
+
   /** Returns the underlying Temporal client for operations not wrapped here. */
   public WorkflowClient temporal() {
     return client;

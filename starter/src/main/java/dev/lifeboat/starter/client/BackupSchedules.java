@@ -1,0 +1,141 @@
+package dev.lifeboat.starter.client;
+
+import dev.lifeboat.config.BackupSettings;
+import dev.lifeboat.config.LifeboatConfig;
+import dev.lifeboat.workflows.backup.BackupWorkflow;
+import dev.lifeboat.workflows.common.DrSearchAttributes;
+import dev.lifeboat.workflows.common.TaskQueues;
+import dev.lifeboat.workflows.model.BackupRequest;
+import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.schedules.Schedule;
+import io.temporal.client.schedules.ScheduleActionStartWorkflow;
+import io.temporal.client.schedules.ScheduleAlreadyRunningException;
+import io.temporal.client.schedules.ScheduleClient;
+import io.temporal.client.schedules.ScheduleHandle;
+import io.temporal.client.schedules.ScheduleListDescription;
+import io.temporal.client.schedules.ScheduleOptions;
+import io.temporal.client.schedules.SchedulePolicy;
+import io.temporal.client.schedules.ScheduleSpec;
+import io.temporal.client.schedules.ScheduleUpdate;
+import io.temporal.common.SearchAttributes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The backup strategies of lifeboat.yaml ({@code backup.strategy} / {@code BACKUP_STRATEGY}) as
+ * Temporal Schedules that start {@code BackupWorkflow}: one per cluster, created or updated in
+ * place, so applying twice changes nothing.
+ */
+public final class BackupSchedules {
+
+  /** A run missed while the server was down is still started if it is at most this late. */
+  static final Duration CATCH_UP_WINDOW = Duration.ofHours(1);
+
+  private final ScheduleClient schedules;
+
+  public BackupSchedules(ScheduleClient schedules) {
+    this.schedules = schedules;
+  }
+
+  /**
+   * One desired schedule.
+   *
+   * @param id the schedule id, {@code backup-<cluster>-<strategy>}
+   * @param cluster the cluster
+   * @param strategy the strategy it implements
+   * @param cron when it fires, in UTC
+   * @param request what each run backs up
+   */
+  public record Plan(
+      String id, String cluster, String strategy, String cron, BackupRequest request) {}
+
+  /** What applying did to one schedule. */
+  public record Applied(Plan plan, boolean created) {}
+
+  /**
+   * Computes the schedules a configuration asks for.
+   *
+   * @throws IllegalArgumentException when the strategy needs a backup type this version does not
+   *     take
+   */
+  public static List<Plan> plan(LifeboatConfig config) {
+    BackupSettings backup = config.requireBackup();
+    String cron =
+        switch (backup.strategy()) {
+          case "daily" -> "0 0 * * *";
+          case "weekly" -> "0 0 * * 0";
+          default ->
+              throw new IllegalArgumentException(
+                  "backup strategy '"
+                      + backup.strategy()
+                      + "' needs incremental backups or continuous WAL archiving, which this version does not take yet; use daily or weekly");
+        };
+    List<Plan> plans = new ArrayList<>();
+    for (String cluster : config.clusters().keySet()) {
+      plans.add(
+          new Plan(
+              "backup-" + cluster + "-" + backup.strategy(),
+              cluster,
+              backup.strategy(),
+              cron,
+              BackupRequest.full(cluster)));
+    }
+    return plans;
+  }
+
+  /** Creates each planned schedule, or updates it in place when it exists. */
+  public List<Applied> apply(List<Plan> plans) {
+    List<Applied> applied = new ArrayList<>();
+    for (Plan plan : plans) {
+      Schedule schedule = schedule(plan);
+      try {
+        schedules.createSchedule(plan.id(), schedule, ScheduleOptions.newBuilder().build());
+        applied.add(new Applied(plan, true));
+      } catch (ScheduleAlreadyRunningException exists) {
+        ScheduleHandle handle = schedules.getHandle(plan.id());
+        handle.update(current -> new ScheduleUpdate(schedule));
+        applied.add(new Applied(plan, false));
+      }
+    }
+    return applied;
+  }
+
+  /** Lists Lifeboat's backup schedules (ids starting with {@code backup-}). */
+  public List<ScheduleListDescription> list() {
+    return schedules
+        .listSchedules()
+        .filter(s -> s.getScheduleId().startsWith("backup-"))
+        .collect(Collectors.toList());
+  }
+
+  private static Schedule schedule(Plan plan) {
+    return Schedule.newBuilder()
+        .setAction(
+            ScheduleActionStartWorkflow.newBuilder()
+                .setWorkflowType(BackupWorkflow.class)
+                .setArguments(plan.request())
+                .setOptions(
+                    WorkflowOptions.newBuilder()
+                        // Temporal appends the scheduled time, so each run has its own id.
+                        .setWorkflowId("backup-" + plan.cluster() + "-scheduled")
+                        .setTaskQueue(TaskQueues.ORCHESTRATION)
+                        .setWorkflowExecutionTimeout(Duration.ofHours(23))
+                        .setTypedSearchAttributes(
+                            SearchAttributes.newBuilder()
+                                .set(DrSearchAttributes.CLUSTER, plan.cluster())
+                                .set(DrSearchAttributes.KIND, DrSearchAttributes.KIND_BACKUP)
+                                .build())
+                        .build())
+                .build())
+        .setSpec(ScheduleSpec.newBuilder().setCronExpressions(List.of(plan.cron())).build())
+        .setPolicy(
+            SchedulePolicy.newBuilder()
+                .setOverlap(ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_SKIP)
+                .setCatchupWindow(CATCH_UP_WINDOW)
+                .build())
+        .build();
+  }
+}

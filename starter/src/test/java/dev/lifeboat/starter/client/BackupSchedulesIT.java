@@ -1,0 +1,95 @@
+package dev.lifeboat.starter.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lifeboat.config.ConfigLoader;
+import dev.lifeboat.config.LifeboatConfig;
+import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
+import io.temporal.client.WorkflowStub;
+import io.temporal.client.schedules.ScheduleActionExecutionStartWorkflow;
+import io.temporal.client.schedules.ScheduleDescription;
+import io.temporal.client.schedules.ScheduleHandle;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** Backup schedules on the real Temporal server of the local stack (the test server has none). */
+class BackupSchedulesIT {
+
+  private static LifeboatConfig config(String cluster, String strategy) {
+    String port = System.getenv().getOrDefault("TEMPORAL_PORT", "7233");
+    return new ConfigLoader(Map.of("BACKUP_STRATEGY", strategy))
+        .parse(
+            Path.of("it.yaml"),
+            "temporal: {address: 127.0.0.1:"
+                + port
+                + "}\nclusters:\n  "
+                + cluster
+                + ":\n    nodes: [{name: a, region: r, host: 127.0.0.1, port: 1}]\nbackup:\n  destinations: [{name: nas, url: file:///tmp/it}]\n");
+  }
+
+  @Test
+  void applyingTwiceKeepsOneScheduleThatStartsBackupWorkflows() throws Exception {
+    String cluster = "it-" + UUID.randomUUID().toString().substring(0, 8);
+    LifeboatConfig config = config(cluster, "weekly");
+    try (LifeboatClient client = LifeboatClient.connect(config.temporal())) {
+      BackupSchedules schedules = client.schedules();
+      List<BackupSchedules.Plan> plans = BackupSchedules.plan(config);
+      String id = "backup-" + cluster + "-weekly";
+      ScheduleHandle handle = null;
+      try {
+        assertThat(schedules.apply(plans))
+            .singleElement()
+            .satisfies(a -> assertThat(a.created()).isTrue());
+        assertThat(schedules.apply(plans))
+            .singleElement()
+            .satisfies(a -> assertThat(a.created()).isFalse());
+
+        handle =
+            io.temporal.client.schedules.ScheduleClient.newInstance(
+                    client.temporal().getWorkflowServiceStubs(),
+                    io.temporal.client.schedules.ScheduleClientOptions.newBuilder().build())
+                .getHandle(id);
+        ScheduleDescription description = handle.describe();
+        // The server stores the cron as calendars; its next run shows what it means.
+        java.time.ZonedDateTime next =
+            description.getInfo().getNextActionTimes().get(0).atZone(java.time.ZoneOffset.UTC);
+        assertThat(next.getDayOfWeek()).isEqualTo(java.time.DayOfWeek.SUNDAY);
+        assertThat(next.toLocalTime()).isEqualTo(java.time.LocalTime.MIDNIGHT);
+        assertThat(description.getSchedule().getPolicy().getOverlap())
+            .isEqualTo(ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_SKIP);
+        assertThat(description.getSchedule().getPolicy().getCatchupWindow())
+            .isEqualTo(BackupSchedules.CATCH_UP_WINDOW);
+
+        handle.trigger();
+        String started = null;
+        for (int i = 0; i < 50 && started == null; i++) {
+          var recent = handle.describe().getInfo().getRecentActions();
+          if (!recent.isEmpty()) {
+            started =
+                ((ScheduleActionExecutionStartWorkflow) recent.get(0).getAction()).getWorkflowId();
+          } else {
+            Thread.sleep(200);
+          }
+        }
+        assertThat(started).startsWith("backup-" + cluster + "-scheduled");
+        WorkflowStub run = client.temporal().newUntypedWorkflowStub(started);
+        assertThat(run.describe().getWorkflowType()).isEqualTo("BackupWorkflow");
+        run.terminate("test over: no worker serves this cluster");
+      } finally {
+        if (handle != null) {
+          handle.delete();
+        }
+      }
+    }
+  }
+
+  @Test
+  void aStrategyThatNeedsIncrementalsIsRefusedWithTheReason() {
+    assertThatThrownBy(() -> BackupSchedules.plan(config("shop", "hourly")))
+        .hasMessageContaining("backup strategy 'hourly' needs incremental backups");
+  }
+}
