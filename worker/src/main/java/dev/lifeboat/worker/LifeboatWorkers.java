@@ -7,6 +7,9 @@ import dev.lifeboat.activities.secrets.SecretResolver;
 import dev.lifeboat.activities.topology.TopologyActivitiesImpl;
 import dev.lifeboat.config.LifeboatConfig;
 import dev.lifeboat.workflows.backup.BackupWorkflowImpl;
+import dev.lifeboat.workflows.backup.ListBackupsWorkflowImpl;
+import dev.lifeboat.workflows.backup.RetentionWorkflowImpl;
+import dev.lifeboat.workflows.backup.VerifyBackupWorkflowImpl;
 import dev.lifeboat.workflows.common.TaskQueues;
 import dev.lifeboat.workflows.health.ClusterHealthWorkflowImpl;
 import io.temporal.worker.Worker;
@@ -43,7 +46,11 @@ public final class LifeboatWorkers {
 
     Worker orchestration = factory.newWorker(TaskQueues.ORCHESTRATION);
     orchestration.registerWorkflowImplementationTypes(
-        ClusterHealthWorkflowImpl.class, BackupWorkflowImpl.class);
+        ClusterHealthWorkflowImpl.class,
+        BackupWorkflowImpl.class,
+        ListBackupsWorkflowImpl.class,
+        VerifyBackupWorkflowImpl.class,
+        RetentionWorkflowImpl.class);
     orchestration.registerActivitiesImplementations(new TopologyActivitiesImpl(config), backups);
     queues.add(TaskQueues.ORCHESTRATION);
 

@@ -17,9 +17,16 @@ import dev.lifeboat.config.BackupSettings.DestinationSettings;
 import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.config.LifeboatConfig;
 import dev.lifeboat.workflows.backup.BackupWorkflow;
+import dev.lifeboat.workflows.backup.ListBackupsWorkflow;
+import dev.lifeboat.workflows.backup.RetentionWorkflow;
+import dev.lifeboat.workflows.backup.VerifyBackupWorkflow;
 import dev.lifeboat.workflows.common.TaskQueues;
 import dev.lifeboat.workflows.model.BackupRequest;
 import dev.lifeboat.workflows.model.BackupResult;
+import dev.lifeboat.workflows.model.BackupSummary;
+import dev.lifeboat.workflows.model.RetentionPlan;
+import dev.lifeboat.workflows.model.RetentionRequest;
+import dev.lifeboat.workflows.model.VerificationSummary;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
@@ -70,6 +77,8 @@ class BackupWorkflowIT {
     env = new HashMap<>(System.getenv());
     env.put("LIFEBOAT_KEY_FILE", dir.resolve("kek.json").toString());
     env.put("LIFEBOAT_NAS_DIR", dir.resolve("nas").toString());
+    // Tests write to their own buckets, with their own key, apart from the demo's backups.
+    env.put("BACKUP_BUCKET", "lifeboat-it");
     config = new ConfigLoader(env).load(RealStack.ROOT.resolve("lifeboat.yaml"));
     service =
         WorkflowServiceStubs.newServiceStubs(
@@ -85,6 +94,16 @@ class BackupWorkflowIT {
   @AfterEach
   void disconnect() {
     service.shutdown();
+  }
+
+  private <T> T shortRun(Class<T> workflow) {
+    return client.newWorkflowStub(
+        workflow,
+        WorkflowOptions.newBuilder()
+            .setWorkflowId(workflow.getSimpleName() + "-it-" + UUID.randomUUID())
+            .setTaskQueue(TaskQueues.ORCHESTRATION)
+            .setWorkflowExecutionTimeout(Duration.ofMinutes(5))
+            .build());
   }
 
   private BackupWorkflow newBackup(String workflowId) {
@@ -103,12 +122,28 @@ class BackupWorkflowIT {
     LifeboatWorkers.register(factory, config, env);
     factory.start();
     BackupResult result;
+    List<BackupSummary> listed;
+    List<VerificationSummary> verified;
+    RetentionPlan plan;
     try {
       result = newBackup("backup-shop-it-" + UUID.randomUUID()).backup(BackupRequest.full("shop"));
+      listed = shortRun(ListBackupsWorkflow.class).list("shop");
+      verified = shortRun(VerifyBackupWorkflow.class).verify("shop", result.backupId());
+      plan = shortRun(RetentionWorkflow.class).run(new RetentionRequest("shop", 30, false));
     } finally {
       factory.shutdown();
       factory.awaitTermination(30, TimeUnit.SECONDS);
     }
+
+    assertThat(listed)
+        .filteredOn(b -> b.backupId().equals(result.backupId()))
+        .extracting(BackupSummary::destination)
+        .containsExactly("s3", "gcs", "azure", "nas");
+    assertThat(verified)
+        .hasSize(4)
+        .allSatisfy(v -> assertThat(v.intact()).as(v.problems().toString()).isTrue());
+    assertThat(plan.applied()).isFalse();
+    assertThat(plan.expire()).noneMatch(b -> b.backupId().equals(result.backupId()));
 
     assertThat(result.sourceNode()).isEqualTo("sydney");
     assertThat(result.completeCopies()).isEqualTo(4);

@@ -9,8 +9,10 @@ import dev.lifeboat.activities.manifest.BackupDeleter;
 import dev.lifeboat.activities.manifest.BackupLayout;
 import dev.lifeboat.activities.manifest.BackupSetWriter;
 import dev.lifeboat.activities.manifest.BackupType;
+import dev.lifeboat.activities.manifest.BackupVerifier;
 import dev.lifeboat.activities.manifest.DataKeyStore;
 import dev.lifeboat.activities.manifest.Manifest;
+import dev.lifeboat.activities.manifest.ManifestException;
 import dev.lifeboat.activities.manifest.ManifestStore;
 import dev.lifeboat.activities.manifest.SourceInfo;
 import dev.lifeboat.activities.postgres.PgConnections;
@@ -23,10 +25,12 @@ import dev.lifeboat.config.LifeboatConfig;
 import dev.lifeboat.workflows.activities.BackupActivities;
 import dev.lifeboat.workflows.common.ErrorTypes;
 import dev.lifeboat.workflows.model.BackupCopy;
+import dev.lifeboat.workflows.model.BackupSummary;
 import dev.lifeboat.workflows.model.CopyTask;
 import dev.lifeboat.workflows.model.FullBackupTask;
 import dev.lifeboat.workflows.model.NodeSpec;
 import dev.lifeboat.workflows.model.TakenBackup;
+import dev.lifeboat.workflows.model.VerificationSummary;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
@@ -189,6 +193,76 @@ public final class BackupActivitiesImpl implements BackupActivities {
               + " failed: "
               + e.getMessage(),
           "CopyFailed");
+    }
+  }
+
+  @Override
+  public List<BackupSummary> list(String cluster, String destinationName) {
+    DestinationSettings destination = destination(destinationName);
+    List<BackupSummary> summaries = new ArrayList<>();
+    try (BackupStore store = DestinationStores.open(destination, secrets)) {
+      for (String backupId : ManifestStore.listBackupIds(store, cluster)) {
+        try {
+          Manifest manifest = ManifestStore.read(store, cluster, backupId);
+          summaries.add(
+              new BackupSummary(
+                  backupId,
+                  manifest.type().name(),
+                  manifest.stopTime(),
+                  manifest.stopLsn(),
+                  manifest.rawBytes(),
+                  manifest.storedBytes(),
+                  destination.name()));
+        } catch (ManifestException e) {
+          // A damaged manifest is not a backup; verification reports it, listing skips it.
+        }
+      }
+      return summaries;
+    } catch (IOException e) {
+      throw ApplicationFailure.newFailure(
+          "cannot list backups of " + cluster + " in " + destination.name() + ": " + e.getMessage(),
+          "ListFailed");
+    }
+  }
+
+  @Override
+  public VerificationSummary verify(String cluster, String backupId, String destinationName) {
+    ActivityExecutionContext context = Activity.getExecutionContext();
+    DestinationSettings destination = destination(destinationName);
+    BackupSettings backup = config.requireBackup();
+    try (BackupStore store = DestinationStores.open(destination, secrets)) {
+      KeyProvider kek = KeyProviders.open(backup.keys(), secrets);
+      BackupVerifier.Report report =
+          BackupVerifier.verify(
+              store, cluster, backupId, kek, new Heartbeats(context, "verifying"));
+      return new VerificationSummary(
+          destination.name(),
+          backupId,
+          report.intact(),
+          report.objectsChecked(),
+          report.storedBytes(),
+          report.problems());
+    } catch (IOException e) {
+      throw ApplicationFailure.newFailure(
+          "cannot verify backup " + backupId + " in " + destination.name() + ": " + e.getMessage(),
+          "VerifyFailed");
+    }
+  }
+
+  @Override
+  public void delete(String cluster, String backupId, String destinationName) {
+    DestinationSettings destination = destination(destinationName);
+    try (BackupStore store = DestinationStores.open(destination, secrets)) {
+      BackupDeleter.delete(store, cluster, backupId);
+    } catch (IOException e) {
+      throw ApplicationFailure.newFailure(
+          "cannot delete backup "
+              + backupId
+              + " from "
+              + destination.name()
+              + ": "
+              + e.getMessage(),
+          "DeleteFailed");
     }
   }
 

@@ -53,6 +53,8 @@ class DataPlaneIT {
     Map<String, String> env = new HashMap<>(System.getenv());
     env.put("LIFEBOAT_KEY_FILE", dir.resolve("kek.json").toString());
     env.put("LIFEBOAT_NAS_DIR", dir.resolve("nas").toString());
+    // Tests write to their own buckets, with their own key, apart from the demo's backups.
+    env.put("BACKUP_BUCKET", "lifeboat-it");
     Path root = Path.of("..").toAbsolutePath().normalize();
     LifeboatConfig config = new ConfigLoader(env).load(root.resolve("lifeboat.yaml"));
     backup = config.requireBackup();

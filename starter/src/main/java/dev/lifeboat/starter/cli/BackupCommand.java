@@ -6,6 +6,10 @@ import dev.lifeboat.workflows.model.BackupCopy;
 import dev.lifeboat.workflows.model.BackupProgress;
 import dev.lifeboat.workflows.model.BackupRequest;
 import dev.lifeboat.workflows.model.BackupResult;
+import dev.lifeboat.workflows.model.BackupSummary;
+import dev.lifeboat.workflows.model.RetentionPlan;
+import dev.lifeboat.workflows.model.RetentionRequest;
+import dev.lifeboat.workflows.model.VerificationSummary;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
@@ -22,7 +26,12 @@ import picocli.CommandLine.Spec;
     name = "backup",
     mixinStandardHelpOptions = true,
     description = "Take backups through BackupWorkflow.",
-    subcommands = {BackupCommand.Full.class})
+    subcommands = {
+      BackupCommand.Full.class,
+      BackupCommand.ListCommand.class,
+      BackupCommand.Verify.class,
+      BackupCommand.Cleanup.class
+    })
 public final class BackupCommand {
 
   /** {@code lifeboat backup full}: a full base backup to the configured destinations. */
@@ -159,6 +168,178 @@ public final class BackupCommand {
             copy.storedBytes(),
             copy.complete() ? copy.url() : copy.error());
       }
+    }
+  }
+
+  /** {@code lifeboat backup list}: sealed backups in every destination. */
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description = "List the sealed backups of a cluster in every destination.")
+  static final class ListCommand implements Callable<Integer> {
+    @Mixin ConfigOption config;
+
+    @Option(
+        names = "--cluster",
+        defaultValue = "shop",
+        description = "Cluster (default: ${DEFAULT-VALUE}).")
+    String cluster;
+
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      LifeboatConfig loaded = config.load();
+      PrintWriter out = spec.commandLine().getOut();
+      try (LifeboatClient client = LifeboatClient.connect(loaded.temporal())) {
+        List<BackupSummary> backups = client.listBackups(cluster, Duration.ofMinutes(5));
+        if (backups.isEmpty()) {
+          out.println("no sealed backups of " + cluster + "; take one with 'lifeboat backup full'");
+        } else {
+          out.printf(
+              "%-24s %-6s %-22s %-12s %15s %15s  %s%n",
+              "BACKUP",
+              "TYPE",
+              "FINISHED",
+              "STOP LSN",
+              "PLAIN BYTES",
+              "STORED BYTES",
+              "DESTINATION");
+          for (BackupSummary b : backups) {
+            out.printf(
+                Locale.ROOT,
+                "%-24s %-6s %-22s %-12s %,15d %,15d  %s%n",
+                b.backupId(),
+                b.type().toLowerCase(Locale.ROOT),
+                b.stopTime(),
+                b.stopLsn(),
+                b.rawBytes(),
+                b.storedBytes(),
+                b.destination());
+          }
+        }
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  /** {@code lifeboat backup verify ID}: re-read and check a backup in every destination. */
+  @Command(
+      name = "verify",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Verify a backup in every destination: every object re-read, sizes and SHA-256 checked,",
+        "decrypted and decompressed; every problem listed. Exit code 0 when every copy is intact."
+      })
+  static final class Verify implements Callable<Integer> {
+    @Mixin ConfigOption config;
+
+    @picocli.CommandLine.Parameters(
+        paramLabel = "ID",
+        description = "The backup id, as 'lifeboat backup list' shows it.")
+    String backupId;
+
+    @Option(
+        names = "--cluster",
+        defaultValue = "shop",
+        description = "Cluster (default: ${DEFAULT-VALUE}).")
+    String cluster;
+
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      LifeboatConfig loaded = config.load();
+      PrintWriter out = spec.commandLine().getOut();
+      boolean intact = true;
+      try (LifeboatClient client = LifeboatClient.connect(loaded.temporal())) {
+        for (VerificationSummary v : client.verifyBackup(cluster, backupId, Duration.ofHours(6))) {
+          intact &= v.intact();
+          out.printf(
+              Locale.ROOT,
+              "%-8s %-8s %d objects, %,d bytes read%n",
+              v.destination(),
+              v.intact() ? "intact" : "DAMAGED",
+              v.objectsChecked(),
+              v.storedBytes());
+          for (String problem : v.problems()) {
+            out.println("    " + problem);
+          }
+        }
+      }
+      return intact ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+  }
+
+  /** {@code lifeboat backup cleanup}: retention, planned first, applied on request. */
+  @Command(
+      name = "cleanup",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Expire backups older than the retention (default: backup.retentionDays / BACKUP_RETENTION),",
+        "never the newest one. Shows the plan; --apply deletes (data keys first: crypto-shredding)."
+      })
+  static final class Cleanup implements Callable<Integer> {
+    @Mixin ConfigOption config;
+
+    @Option(
+        names = "--cluster",
+        defaultValue = "shop",
+        description = "Cluster (default: ${DEFAULT-VALUE}).")
+    String cluster;
+
+    @Option(names = "--older-than", paramLabel = "DAYS", description = "Retention, e.g. 30d or 30.")
+    String olderThan;
+
+    @Option(
+        names = "--apply",
+        description = "Delete the expired backups instead of only showing the plan.")
+    boolean apply;
+
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      LifeboatConfig loaded = config.load();
+      int days = olderThan == null ? loaded.requireBackup().retentionDays() : parseDays(olderThan);
+      PrintWriter out = spec.commandLine().getOut();
+      try (LifeboatClient client = LifeboatClient.connect(loaded.temporal())) {
+        RetentionPlan plan =
+            client.retention(new RetentionRequest(cluster, days, apply), Duration.ofHours(6));
+        out.printf(
+            "Retention of %s: %d days. %d backup copies %s, %d kept.%n",
+            cluster,
+            days,
+            plan.expire().size(),
+            apply ? "deleted" : "would be deleted",
+            plan.keep().size());
+        for (BackupSummary b : plan.expire()) {
+          out.printf(
+              "  %s %s in %s (finished %s)%n",
+              apply ? "deleted" : "expire ", b.backupId(), b.destination(), b.stopTime());
+        }
+        for (String problem : plan.problems()) {
+          out.println("  FAILED: " + problem);
+        }
+        if (!apply && !plan.expire().isEmpty()) {
+          out.println("Run again with --apply to delete them.");
+        }
+        return plan.problems().isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
+      }
+    }
+
+    static int parseDays(String text) {
+      String digits = text.endsWith("d") ? text.substring(0, text.length() - 1) : text;
+      try {
+        int days = Integer.parseInt(digits);
+        if (days > 0) {
+          return days;
+        }
+      } catch (NumberFormatException e) {
+        // Reported below.
+      }
+      throw new IllegalArgumentException(
+          "--older-than '" + text + "' is not a number of days such as 30d");
     }
   }
 }

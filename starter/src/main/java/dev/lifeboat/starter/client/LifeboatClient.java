@@ -2,14 +2,21 @@ package dev.lifeboat.starter.client;
 
 import dev.lifeboat.config.TemporalSettings;
 import dev.lifeboat.workflows.backup.BackupWorkflow;
+import dev.lifeboat.workflows.backup.ListBackupsWorkflow;
+import dev.lifeboat.workflows.backup.RetentionWorkflow;
+import dev.lifeboat.workflows.backup.VerifyBackupWorkflow;
 import dev.lifeboat.workflows.common.DrSearchAttributes;
 import dev.lifeboat.workflows.common.TaskQueues;
 import dev.lifeboat.workflows.health.ClusterHealthWorkflow;
 import dev.lifeboat.workflows.model.BackupProgress;
 import dev.lifeboat.workflows.model.BackupRequest;
 import dev.lifeboat.workflows.model.BackupResult;
+import dev.lifeboat.workflows.model.BackupSummary;
 import dev.lifeboat.workflows.model.ClusterHealthRequest;
 import dev.lifeboat.workflows.model.ClusterTopology;
+import dev.lifeboat.workflows.model.RetentionPlan;
+import dev.lifeboat.workflows.model.RetentionRequest;
+import dev.lifeboat.workflows.model.VerificationSummary;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
@@ -21,6 +28,7 @@ import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -161,6 +169,53 @@ public final class LifeboatClient implements AutoCloseable {
     return client
         .newUntypedWorkflowStub(workflowId)
         .getResult(timeout.toMillis(), TimeUnit.MILLISECONDS, BackupResult.class);
+  }
+
+  /** Lists the sealed backups of a cluster in every destination (ListBackupsWorkflow). */
+  public List<BackupSummary> listBackups(String cluster, Duration timeout) throws TimeoutException {
+    ListBackupsWorkflow workflow =
+        client.newWorkflowStub(
+            ListBackupsWorkflow.class, shortRun("list-backups-" + cluster, cluster));
+    WorkflowClient.start(workflow::list, cluster);
+    return List.of(
+        WorkflowStub.fromTyped(workflow)
+            .getResult(timeout.toMillis(), TimeUnit.MILLISECONDS, BackupSummary[].class));
+  }
+
+  /** Verifies a backup in every destination (VerifyBackupWorkflow). */
+  public List<VerificationSummary> verifyBackup(String cluster, String backupId, Duration timeout)
+      throws TimeoutException {
+    VerifyBackupWorkflow workflow =
+        client.newWorkflowStub(
+            VerifyBackupWorkflow.class, shortRun("verify-" + cluster + "-" + backupId, cluster));
+    WorkflowClient.start(workflow::verify, cluster, backupId);
+    return List.of(
+        WorkflowStub.fromTyped(workflow)
+            .getResult(timeout.toMillis(), TimeUnit.MILLISECONDS, VerificationSummary[].class));
+  }
+
+  /** Plans, and with {@code apply} performs, retention (RetentionWorkflow). */
+  public RetentionPlan retention(RetentionRequest request, Duration timeout)
+      throws TimeoutException {
+    RetentionWorkflow workflow =
+        client.newWorkflowStub(
+            RetentionWorkflow.class, shortRun("retention-" + request.cluster(), request.cluster()));
+    WorkflowClient.start(workflow::run, request);
+    return WorkflowStub.fromTyped(workflow)
+        .getResult(timeout.toMillis(), TimeUnit.MILLISECONDS, RetentionPlan.class);
+  }
+
+  private WorkflowOptions shortRun(String idPrefix, String cluster) {
+    return WorkflowOptions.newBuilder()
+        .setWorkflowId(idPrefix + "-" + ID_TIME.format(clock.instant()))
+        .setTaskQueue(TaskQueues.ORCHESTRATION)
+        .setWorkflowExecutionTimeout(Duration.ofHours(6))
+        .setTypedSearchAttributes(
+            SearchAttributes.newBuilder()
+                .set(DrSearchAttributes.CLUSTER, cluster)
+                .set(DrSearchAttributes.KIND, DrSearchAttributes.KIND_BACKUP)
+                .build())
+        .build();
   }
 
   /** Returns the backup schedules of this namespace. */

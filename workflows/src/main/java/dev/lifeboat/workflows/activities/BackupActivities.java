@@ -1,9 +1,11 @@
 package dev.lifeboat.workflows.activities;
 
 import dev.lifeboat.workflows.model.BackupCopy;
+import dev.lifeboat.workflows.model.BackupSummary;
 import dev.lifeboat.workflows.model.CopyTask;
 import dev.lifeboat.workflows.model.FullBackupTask;
 import dev.lifeboat.workflows.model.TakenBackup;
+import dev.lifeboat.workflows.model.VerificationSummary;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
 import java.util.List;
@@ -37,4 +39,22 @@ public interface BackupActivities {
    */
   @ActivityMethod
   BackupCopy copy(CopyTask task);
+
+  /** Lists the sealed backups of a cluster in one destination, oldest first. */
+  @ActivityMethod
+  List<BackupSummary> list(String cluster, String destination);
+
+  /**
+   * Verifies one backup's copy in one destination: re-reads every object, checks sizes and SHA-256,
+   * decrypts and decompresses, and reports every problem. Heartbeats its progress.
+   */
+  @ActivityMethod
+  VerificationSummary verify(String cluster, String backupId, String destination);
+
+  /**
+   * Deletes one backup's copy from one destination: its data key first (crypto-shredding), then its
+   * seal, manifest and objects. Deleting a missing backup succeeds.
+   */
+  @ActivityMethod
+  void delete(String cluster, String backupId, String destination);
 }

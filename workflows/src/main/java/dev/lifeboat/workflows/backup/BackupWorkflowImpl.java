@@ -43,9 +43,6 @@ public class BackupWorkflowImpl implements BackupWorkflow {
   private static final DateTimeFormatter ID_TIME =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
-  /** A streaming activity that stops heartbeating for this long is presumed dead and retried. */
-  static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(60);
-
   private final TopologyActivities topology =
       Workflow.newActivityStub(
           TopologyActivities.class,
@@ -54,30 +51,10 @@ public class BackupWorkflowImpl implements BackupWorkflow {
               .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(5).build())
               .build());
 
-  private final BackupActivities configuration =
-      Workflow.newActivityStub(
-          BackupActivities.class,
-          ActivityOptions.newBuilder()
-              .setStartToCloseTimeout(Duration.ofSeconds(10))
-              .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(5).build())
-              .build());
+  private final BackupActivities configuration = BackupActivityStubs.quick();
 
   /** Copies run anywhere; each has its own retries, so one slow destination delays only itself. */
-  private final BackupActivities copies =
-      Workflow.newActivityStub(
-          BackupActivities.class,
-          ActivityOptions.newBuilder()
-              .setStartToCloseTimeout(Duration.ofHours(6))
-              .setHeartbeatTimeout(HEARTBEAT_TIMEOUT)
-              .setRetryOptions(
-                  RetryOptions.newBuilder()
-                      .setInitialInterval(Duration.ofSeconds(2))
-                      .setBackoffCoefficient(2)
-                      .setMaximumInterval(Duration.ofMinutes(1))
-                      .setMaximumAttempts(5)
-                      .setDoNotRetry(ErrorTypes.MISSING_SECRET, ErrorTypes.UNKNOWN_DESTINATION)
-                      .build())
-              .build());
+  private final BackupActivities copies = BackupActivityStubs.longRunning();
 
   private String backupId;
   private String phase = "starting";
@@ -191,7 +168,7 @@ public class BackupWorkflowImpl implements BackupWorkflow {
             ActivityOptions.newBuilder()
                 .setTaskQueue(TaskQueues.forRegion(source.region()))
                 .setStartToCloseTimeout(Duration.ofHours(12))
-                .setHeartbeatTimeout(HEARTBEAT_TIMEOUT)
+                .setHeartbeatTimeout(BackupActivityStubs.HEARTBEAT_TIMEOUT)
                 .setRetryOptions(
                     RetryOptions.newBuilder()
                         .setInitialInterval(Duration.ofSeconds(2))

@@ -7,12 +7,18 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 import static org.mockito.Mockito.withSettings;
 
+import dev.lifeboat.workflows.activities.BackupActivities;
 import dev.lifeboat.workflows.activities.PostgresActivities;
 import dev.lifeboat.workflows.activities.TopologyActivities;
+import dev.lifeboat.workflows.backup.BackupWorkflow;
+import dev.lifeboat.workflows.backup.BackupWorkflowImpl;
 import dev.lifeboat.workflows.common.TaskQueues;
 import dev.lifeboat.workflows.health.ClusterHealthWorkflow;
 import dev.lifeboat.workflows.health.ClusterHealthWorkflowImpl;
+import dev.lifeboat.workflows.model.BackupCopy;
+import dev.lifeboat.workflows.model.BackupRequest;
 import dev.lifeboat.workflows.model.ClusterHealthRequest;
+import dev.lifeboat.workflows.model.TakenBackup;
 import dev.lifeboat.workflows.shared.Fixtures;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowOptions;
@@ -71,6 +77,53 @@ class RecordGoldenHistoriesTest {
               .toJson(true);
       Files.createDirectories(HISTORIES);
       Files.writeString(HISTORIES.resolve("cluster-health-healthy.json"), json);
+    }
+  }
+
+  @Test
+  void recordFullBackupToTwoDestinations() throws Exception {
+    try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
+      for (String name : new String[] {"DrCluster", "DrKind", "DrRegion", "DrOutcome"}) {
+        env.registerSearchAttribute(name, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+      }
+      Worker orchestration = env.newWorker(TaskQueues.ORCHESTRATION);
+      orchestration.registerWorkflowImplementationTypes(BackupWorkflowImpl.class);
+      TopologyActivities topology =
+          mock(TopologyActivities.class, withSettings().withoutAnnotations());
+      when(topology.describeCluster("shop")).thenReturn(SHOP);
+      BackupActivities backups = mock(BackupActivities.class, withSettings().withoutAnnotations());
+      when(backups.destinations()).thenReturn(java.util.List.of("s3", "nas"));
+      when(backups.takeFull(org.mockito.ArgumentMatchers.any()))
+          .thenReturn(
+              new TakenBackup(
+                  new BackupCopy("s3", "s3://b/shop", true, 1000, 1, null),
+                  "15.18",
+                  1,
+                  "0/5000028",
+                  "0/5000100",
+                  6000));
+      when(backups.copy(org.mockito.ArgumentMatchers.any()))
+          .thenReturn(new BackupCopy("nas", "file:///nas/shop", true, 1000, 1, null));
+      orchestration.registerActivitiesImplementations(topology, backups);
+      PostgresActivities pg = mock(PostgresActivities.class, withSettings().withoutAnnotations());
+      when(pg.probe(SYDNEY)).thenReturn(Fixtures.primary(SYDNEY, "0/5000000", "0/5000000", null));
+      when(pg.probe(TOKYO)).thenReturn(Fixtures.standby(TOKYO, "0/5000000"));
+      env.newWorker(TaskQueues.forRegion("sydney")).registerActivitiesImplementations(pg, backups);
+      env.newWorker(TaskQueues.forRegion("tokyo")).registerActivitiesImplementations(pg, backups);
+      env.start();
+
+      BackupWorkflow workflow =
+          env.getWorkflowClient()
+              .newWorkflowStub(
+                  BackupWorkflow.class,
+                  WorkflowOptions.newBuilder()
+                      .setWorkflowId("backup-shop-golden")
+                      .setTaskQueue(TaskQueues.ORCHESTRATION)
+                      .build());
+      workflow.backup(BackupRequest.full("shop"));
+      String json = env.getWorkflowClient().fetchHistory("backup-shop-golden").toJson(true);
+      Files.createDirectories(HISTORIES);
+      Files.writeString(HISTORIES.resolve("backup-full-two-destinations.json"), json);
     }
   }
 }

@@ -1,0 +1,23 @@
+package dev.lifeboat.workflows.model;
+
+import java.time.Instant;
+
+/**
+ * One sealed backup in one destination, as its manifest describes it.
+ *
+ * @param backupId the backup's id
+ * @param type {@code FULL}, {@code INCREMENTAL} or {@code WAL}
+ * @param stopTime when the backup finished
+ * @param stopLsn where it is consistent
+ * @param rawBytes plain bytes
+ * @param storedBytes bytes stored in this destination
+ * @param destination the destination holding this copy
+ */
+public record BackupSummary(
+    String backupId,
+    String type,
+    Instant stopTime,
+    String stopLsn,
+    long rawBytes,
+    long storedBytes,
+    String destination) {}

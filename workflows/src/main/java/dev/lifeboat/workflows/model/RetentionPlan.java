@@ -1,0 +1,28 @@
+package dev.lifeboat.workflows.model;
+
+import java.util.List;
+
+/**
+ * What retention expires and keeps, and (when applied) what it deleted.
+ *
+ * @param cluster the cluster
+ * @param olderThanDays the retention applied
+ * @param expire backup copies older than the retention, to delete
+ * @param keep backup copies kept, with the newest always among them
+ * @param applied whether the expired copies were deleted
+ * @param problems deletions that failed, one sentence each
+ */
+public record RetentionPlan(
+    String cluster,
+    int olderThanDays,
+    List<BackupSummary> expire,
+    List<BackupSummary> keep,
+    boolean applied,
+    List<String> problems) {
+
+  public RetentionPlan {
+    expire = List.copyOf(expire);
+    keep = List.copyOf(keep);
+    problems = problems == null ? List.of() : List.copyOf(problems);
+  }
+}
