@@ -13,8 +13,11 @@ import java.io.OutputStream;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
+import net.jpountz.lz4.LZ4Compressor;
+import net.jpountz.lz4.LZ4Factory;
 import net.jpountz.lz4.LZ4FrameInputStream;
 import net.jpountz.lz4.LZ4FrameOutputStream;
+import net.jpountz.xxhash.XXHashFactory;
 
 /** The compression filters: one stream in, one stream out, for each {@link Compression}. */
 public final class Compressors {
@@ -41,13 +44,29 @@ public final class Compressors {
         zstd.setWorkers(ZSTD_WORKERS);
         yield zstd;
       }
-      case LZ4 -> new LZ4FrameOutputStream(sink, LZ4FrameOutputStream.BLOCKSIZE.SIZE_4MB);
+      case LZ4 -> lz4(sink, spec.level());
       case BROTLI -> {
         ensureBrotli();
         Encoder.Parameters parameters = new Encoder.Parameters().setQuality(spec.level());
         yield new BrotliOutputStream(sink, parameters, BUFFER);
       }
     };
+  }
+
+  /**
+   * LZ4 frames with independent 4 MiB blocks: level 1 is LZ4's fast compressor, levels 2-17 its
+   * high-compression (HC) compressor at that level, slower and smaller.
+   */
+  private static OutputStream lz4(OutputStream sink, int level) throws IOException {
+    LZ4Factory lz4 = LZ4Factory.fastestInstance();
+    LZ4Compressor compressor = level <= 1 ? lz4.fastCompressor() : lz4.highCompressor(level);
+    return new LZ4FrameOutputStream(
+        sink,
+        LZ4FrameOutputStream.BLOCKSIZE.SIZE_4MB,
+        -1L,
+        compressor,
+        XXHashFactory.fastestInstance().hash32(),
+        LZ4FrameOutputStream.FLG.Bits.BLOCK_INDEPENDENCE);
   }
 
   /** Wraps a source of compressed bytes in a decompressing stream. */

@@ -105,6 +105,29 @@ class ObjectPipelineTest {
   }
 
   @Test
+  void everyLevelOfEveryAlgorithmRoundTripsAndHigherLevelsAreNotLarger() throws Exception {
+    for (Compression compression : Compression.values()) {
+      long previous = Long.MAX_VALUE;
+      for (int level :
+          new int[] {compression.minLevel(), compression.defaultLevel(), compression.maxLevel()}) {
+        if (compression == Compression.BROTLI && level > 9
+            || compression == Compression.ZSTD && level > 9) {
+          continue; // The top levels are minutes per gigabyte; their round trip adds nothing here.
+        }
+        ObjectCodec codec = new ObjectCodec(new CompressionSpec(compression, level), null);
+        StoredObject stored = write(codec, MIB);
+        assertThat(ObjectPipeline.verify(store, "obj", stored, IDENTITY, codec)).isEqualTo(MIB);
+        if (previous != Long.MAX_VALUE) {
+          assertThat(stored.size())
+              .as("%s level %d", compression.label(), level)
+              .isLessThanOrEqualTo(previous + 64);
+        }
+        previous = stored.size();
+      }
+    }
+  }
+
+  @Test
   void aFlippedByteIsReportedAsCorruption() throws Exception {
     ObjectCodec codec = encryptedZstd();
     StoredObject stored = write(codec, 3 * MIB);
