@@ -6,6 +6,7 @@ import dev.lifeboat.activities.postgres.PostgresActivitiesImpl;
 import dev.lifeboat.activities.secrets.SecretResolver;
 import dev.lifeboat.activities.topology.TopologyActivitiesImpl;
 import dev.lifeboat.config.LifeboatConfig;
+import dev.lifeboat.workflows.backup.BackfillCopiesWorkflowImpl;
 import dev.lifeboat.workflows.backup.BackupWorkflowImpl;
 import dev.lifeboat.workflows.backup.ListBackupsWorkflowImpl;
 import dev.lifeboat.workflows.backup.RetentionWorkflowImpl;
@@ -48,6 +49,7 @@ public final class LifeboatWorkers {
     orchestration.registerWorkflowImplementationTypes(
         ClusterHealthWorkflowImpl.class,
         BackupWorkflowImpl.class,
+        BackfillCopiesWorkflowImpl.class,
         ListBackupsWorkflowImpl.class,
         VerifyBackupWorkflowImpl.class,
         RetentionWorkflowImpl.class);

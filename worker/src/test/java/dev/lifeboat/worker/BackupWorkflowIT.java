@@ -1,6 +1,7 @@
 package dev.lifeboat.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lifeboat.activities.codec.StoredObject;
 import dev.lifeboat.activities.codec.keys.KeyProvider;
@@ -21,6 +22,7 @@ import dev.lifeboat.workflows.backup.ListBackupsWorkflow;
 import dev.lifeboat.workflows.backup.RetentionWorkflow;
 import dev.lifeboat.workflows.backup.VerifyBackupWorkflow;
 import dev.lifeboat.workflows.common.TaskQueues;
+import dev.lifeboat.workflows.model.BackupCopy;
 import dev.lifeboat.workflows.model.BackupRequest;
 import dev.lifeboat.workflows.model.BackupResult;
 import dev.lifeboat.workflows.model.BackupSummary;
@@ -33,6 +35,7 @@ import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.serviceclient.WorkflowServiceStubs;
@@ -190,6 +193,72 @@ class BackupWorkflowIT {
         second.waitFor(30, TimeUnit.SECONDS);
       }
     }
+  }
+
+  @Test
+  void aDestinationDownDuringABackupIsBackfilledWhenItReturns() throws Exception {
+    WorkerFactory factory = WorkerFactory.newInstance(client);
+    LifeboatWorkers.register(factory, config, env);
+    factory.start();
+    try {
+      stack("stop", "moto");
+      BackupResult result;
+      try {
+        result =
+            newBackup("backup-shop-it-quorum-" + UUID.randomUUID())
+                .backup(new BackupRequest("shop", "full", null, List.of("s3", "gcs", "nas"), 2));
+      } finally {
+        stack("start", "moto");
+      }
+
+      assertThat(result.completeCopies()).isEqualTo(2);
+      assertThat(result.copies())
+          .filteredOn(c -> c.destination().equals("s3"))
+          .singleElement()
+          .satisfies(c -> assertThat(c.complete()).isFalse());
+
+      List<BackupCopy> backfilled =
+          List.of(
+              client
+                  .newUntypedWorkflowStub("backfill-shop-" + result.backupId())
+                  .getResult(3, TimeUnit.MINUTES, BackupCopy[].class));
+      assertThat(backfilled)
+          .singleElement()
+          .satisfies(c -> assertThat(c.destination()).isEqualTo("s3"));
+      DestinationSettings s3 =
+          config.requireBackup().destinations().stream()
+              .filter(d -> d.name().equals("s3"))
+              .findFirst()
+              .orElseThrow();
+      assertIntactWithoutOrphans(s3, result.backupId());
+    } finally {
+      factory.shutdown();
+      factory.awaitTermination(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void twoStartsOfTheSameBackupRunDoNotBothRun() {
+    String workflowId = "backup-shop-it-once-" + UUID.randomUUID();
+    WorkflowClient.start(newBackup(workflowId)::backup, BackupRequest.full("shop"));
+    try {
+      assertThatThrownBy(
+              () -> WorkflowClient.start(newBackup(workflowId)::backup, BackupRequest.full("shop")))
+          .isInstanceOf(WorkflowExecutionAlreadyStarted.class);
+    } finally {
+      client.newUntypedWorkflowStub(workflowId).terminate("test over");
+    }
+  }
+
+  private static void stack(String action, String service) throws Exception {
+    Process process =
+        new ProcessBuilder(
+                "bash", RealStack.ROOT.resolve("scripts/stack.sh").toString(), action, service)
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(process.getInputStream().readAllBytes());
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as(output).isZero();
   }
 
   private Manifest assertIntactWithoutOrphans(DestinationSettings destination, String backupId)

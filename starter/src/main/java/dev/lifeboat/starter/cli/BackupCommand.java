@@ -30,7 +30,8 @@ import picocli.CommandLine.Spec;
       BackupCommand.Full.class,
       BackupCommand.ListCommand.class,
       BackupCommand.Verify.class,
-      BackupCommand.Cleanup.class
+      BackupCommand.Cleanup.class,
+      BackupCommand.StatusCommand.class
     })
 public final class BackupCommand {
 
@@ -340,6 +341,63 @@ public final class BackupCommand {
       }
       throw new IllegalArgumentException(
           "--older-than '" + text + "' is not a number of days such as 30d");
+    }
+  }
+
+  /** {@code lifeboat backup status}: the last full backup, its age, the next run, the copies. */
+  @Command(
+      name = "status",
+      mixinStandardHelpOptions = true,
+      description =
+          "Show the last full backup, its age, the next scheduled run and the copies per destination.")
+  static final class StatusCommand implements Callable<Integer> {
+    @Mixin ConfigOption config;
+
+    @Option(
+        names = "--cluster",
+        defaultValue = "shop",
+        description = "Cluster (default: ${DEFAULT-VALUE}).")
+    String cluster;
+
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      LifeboatConfig loaded = config.load();
+      PrintWriter out = spec.commandLine().getOut();
+      try (LifeboatClient client = LifeboatClient.connect(loaded.temporal())) {
+        dev.lifeboat.starter.client.BackupClient.Status status =
+            new dev.lifeboat.starter.client.BackupClient(client, cluster).getBackupStatus();
+        out.println("Cluster " + cluster);
+        out.println(
+            "  last full backup: "
+                + status
+                    .lastFull()
+                    .map(
+                        id ->
+                            id
+                                + ", finished "
+                                + status
+                                    .lastFullFinished()
+                                    .orElseThrow()
+                                    .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                                + " ("
+                                + status.sinceLastFull().orElseThrow().toMinutes()
+                                + " min ago)")
+                    .orElse("none"));
+        out.println(
+            "  next scheduled:   "
+                + status
+                    .nextScheduled()
+                    .map(Object::toString)
+                    .orElse("no schedule; 'lifeboat schedule apply'"));
+        status
+            .copiesPerDestination()
+            .forEach(
+                (destination, copies) ->
+                    out.printf("  %-8s %d sealed backup copies%n", destination, copies));
+        return status.lastFull().isPresent() ? ExitCodes.OK : ExitCodes.FAILED;
+      }
     }
   }
 }

@@ -18,10 +18,13 @@ import dev.lifeboat.workflows.model.NodeRole;
 import dev.lifeboat.workflows.model.NodeSpec;
 import dev.lifeboat.workflows.model.TakenBackup;
 import io.temporal.activity.ActivityOptions;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.ParentClosePolicy;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Async;
+import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
@@ -138,6 +141,7 @@ public class BackupWorkflowImpl implements BackupWorkflow {
               ErrorTypes.QUORUM_NOT_MET,
               result));
     }
+    backfillMissingCopies(cluster, result);
     phase = "done";
     Workflow.upsertTypedSearchAttributes(
         DrSearchAttributes.OUTCOME.valueSet(
@@ -149,6 +153,39 @@ public class BackupWorkflowImpl implements BackupWorkflow {
         result.completeCopies(),
         destinations.size());
     return result;
+  }
+
+  /**
+   * Starts a child that keeps retrying the missing copies after this workflow has returned: the
+   * backup succeeded on its quorum, and the destinations that were away get their copy when they
+   * come back.
+   */
+  private void backfillMissingCopies(String cluster, BackupResult result) {
+    List<String> missing = new ArrayList<>();
+    for (BackupCopy copy : result.copies()) {
+      if (!copy.complete()) {
+        missing.add(copy.destination());
+      }
+    }
+    if (missing.isEmpty()) {
+      return;
+    }
+    BackfillCopiesWorkflow backfill =
+        Workflow.newChildWorkflowStub(
+            BackfillCopiesWorkflow.class,
+            ChildWorkflowOptions.newBuilder()
+                .setWorkflowId("backfill-" + cluster + "-" + backupId)
+                .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
+                .build());
+    Async.function(backfill::backfill, cluster, backupId, landing, missing);
+    // Wait until the child has really started, so it survives this workflow's completion.
+    Promise<WorkflowExecution> started = Workflow.getWorkflowExecution(backfill);
+    started.get();
+    log.info(
+        "backup {}: backfilling {} in {}",
+        backupId,
+        missing,
+        "backfill-" + cluster + "-" + backupId);
   }
 
   @Override

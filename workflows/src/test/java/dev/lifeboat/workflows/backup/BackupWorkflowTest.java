@@ -45,7 +45,7 @@ class BackupWorkflowTest {
           .registerSearchAttribute("DrKind", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
           .registerSearchAttribute("DrRegion", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
           .registerSearchAttribute("DrOutcome", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
-          .setWorkflowTypes(BackupWorkflowImpl.class)
+          .setWorkflowTypes(BackupWorkflowImpl.class, BackfillCopiesWorkflowImpl.class)
           .setDoNotStart(true)
           .build();
 
@@ -148,6 +148,10 @@ class BackupWorkflowTest {
                 .getTypedSearchAttributes()
                 .get(DrSearchAttributes.OUTCOME))
         .isEqualTo("partial");
+    // The missing copy is handed to a child that outlives the backup and keeps trying.
+    WorkflowStub backfill =
+        env.getWorkflowClient().newUntypedWorkflowStub("backfill-shop-" + result.backupId());
+    assertThat(backfill.describe().getWorkflowType()).isEqualTo(BackfillCopiesWorkflow.TYPE);
   }
 
   @Test
