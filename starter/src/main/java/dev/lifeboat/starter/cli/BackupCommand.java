@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "backup",
     mixinStandardHelpOptions = true,
-    description = "Take backups through BackupWorkflow.",
+    description = "Take, list, verify and expire backups (BackupWorkflow and friends).",
     subcommands = {
       BackupCommand.Full.class,
       BackupCommand.ListCommand.class,
@@ -48,11 +48,7 @@ public final class BackupCommand {
 
     @Mixin ConfigOption config;
 
-    @Option(
-        names = "--cluster",
-        defaultValue = "shop",
-        description = "Cluster (default: ${DEFAULT-VALUE}).")
-    String cluster;
+    @Mixin ClusterOption clusterOption;
 
     @Option(
         names = "--from",
@@ -87,15 +83,7 @@ public final class BackupCommand {
     @Override
     public Integer call() throws Exception {
       LifeboatConfig loaded = config.load();
-      if (loaded.cluster(cluster).isEmpty()) {
-        throw new IllegalArgumentException(
-            "cluster '"
-                + cluster
-                + "' is not in "
-                + loaded.source()
-                + "; configured clusters: "
-                + loaded.clusters().keySet());
-      }
+      String cluster = clusterOption.require(loaded);
       if (quorum < 0) {
         throw new IllegalArgumentException(
             "--quorum " + quorum + " is negative; use 0 for all destinations");
@@ -180,17 +168,14 @@ public final class BackupCommand {
   static final class ListCommand implements Callable<Integer> {
     @Mixin ConfigOption config;
 
-    @Option(
-        names = "--cluster",
-        defaultValue = "shop",
-        description = "Cluster (default: ${DEFAULT-VALUE}).")
-    String cluster;
+    @Mixin ClusterOption clusterOption;
 
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
       LifeboatConfig loaded = config.load();
+      String cluster = clusterOption.require(loaded);
       PrintWriter out = spec.commandLine().getOut();
       try (LifeboatClient client = LifeboatClient.connect(loaded.temporal())) {
         List<BackupSummary> backups = client.listBackups(cluster, Duration.ofMinutes(5));
@@ -240,17 +225,14 @@ public final class BackupCommand {
         description = "The backup id, as 'lifeboat backup list' shows it.")
     String backupId;
 
-    @Option(
-        names = "--cluster",
-        defaultValue = "shop",
-        description = "Cluster (default: ${DEFAULT-VALUE}).")
-    String cluster;
+    @Mixin ClusterOption clusterOption;
 
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
       LifeboatConfig loaded = config.load();
+      String cluster = clusterOption.require(loaded);
       PrintWriter out = spec.commandLine().getOut();
       boolean intact = true;
       try (LifeboatClient client = LifeboatClient.connect(loaded.temporal())) {
@@ -283,11 +265,7 @@ public final class BackupCommand {
   static final class Cleanup implements Callable<Integer> {
     @Mixin ConfigOption config;
 
-    @Option(
-        names = "--cluster",
-        defaultValue = "shop",
-        description = "Cluster (default: ${DEFAULT-VALUE}).")
-    String cluster;
+    @Mixin ClusterOption clusterOption;
 
     @Option(names = "--older-than", paramLabel = "DAYS", description = "Retention, e.g. 30d or 30.")
     String olderThan;
@@ -302,6 +280,7 @@ public final class BackupCommand {
     @Override
     public Integer call() throws Exception {
       LifeboatConfig loaded = config.load();
+      String cluster = clusterOption.require(loaded);
       int days = olderThan == null ? loaded.requireBackup().retentionDays() : parseDays(olderThan);
       PrintWriter out = spec.commandLine().getOut();
       try (LifeboatClient client = LifeboatClient.connect(loaded.temporal())) {
@@ -353,17 +332,14 @@ public final class BackupCommand {
   static final class StatusCommand implements Callable<Integer> {
     @Mixin ConfigOption config;
 
-    @Option(
-        names = "--cluster",
-        defaultValue = "shop",
-        description = "Cluster (default: ${DEFAULT-VALUE}).")
-    String cluster;
+    @Mixin ClusterOption clusterOption;
 
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
       LifeboatConfig loaded = config.load();
+      String cluster = clusterOption.require(loaded);
       PrintWriter out = spec.commandLine().getOut();
       try (LifeboatClient client = LifeboatClient.connect(loaded.temporal())) {
         dev.lifeboat.starter.client.BackupClient.Status status =

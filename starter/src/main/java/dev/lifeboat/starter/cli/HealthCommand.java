@@ -28,11 +28,7 @@ public final class HealthCommand implements Callable<Integer> {
 
   @Mixin ConfigOption config;
 
-  @Option(
-      names = "--cluster",
-      defaultValue = "shop",
-      description = "Cluster to check (default: ${DEFAULT-VALUE}).")
-  String cluster;
+  @Mixin ClusterOption clusterOption;
 
   @Option(
       names = "--timeout",
@@ -48,15 +44,7 @@ public final class HealthCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     LifeboatConfig loaded = config.load();
-    if (loaded.cluster(cluster).isEmpty()) {
-      throw new IllegalArgumentException(
-          "cluster '"
-              + cluster
-              + "' is not in "
-              + loaded.source()
-              + "; configured clusters: "
-              + loaded.clusters().keySet());
-    }
+    String cluster = clusterOption.require(loaded);
     PrintWriter out = spec.commandLine().getOut();
     LifeboatClient.HealthRun run;
     try (LifeboatClient client = LifeboatClient.connect(loaded.temporal())) {

@@ -1,5 +1,6 @@
 package dev.lifeboat.activities.storage.gcs;
 
+import dev.lifeboat.activities.storage.internal.BucketUrl;
 import dev.lifeboat.activities.storage.internal.ObjectPrefix;
 import java.net.URI;
 import java.util.regex.Pattern;
@@ -11,8 +12,6 @@ import java.util.regex.Pattern;
  * @param prefix the folder inside the bucket; {@link ObjectPrefix#ROOT} for the whole bucket
  */
 record GcsUrl(String bucket, ObjectPrefix prefix) {
-
-  static final String SHAPE = "gs://bucket/optional/prefix";
 
   /**
    * Cloud Storage's bucket naming rules: lowercase letters, digits, '-', '_' and '.', starting and
@@ -29,33 +28,8 @@ record GcsUrl(String bucket, ObjectPrefix prefix) {
    * @throws IllegalArgumentException saying what is wrong and what shape is expected
    */
   static GcsUrl parse(URI url) {
-    if (!"gs".equalsIgnoreCase(url.getScheme())) {
-      throw malformed(url, "the scheme is not gs");
-    }
-    if (url.isOpaque()) {
-      throw malformed(url, "it has no '//' after the scheme");
-    }
-    if (url.getRawQuery() != null || url.getRawFragment() != null) {
-      throw malformed(url, "it has a query or a fragment");
-    }
-    String bucket = url.getRawAuthority();
-    if (bucket == null || bucket.isEmpty()) {
-      throw malformed(url, "it names no bucket");
-    }
-    if (!BUCKET.matcher(bucket).matches()) {
-      throw malformed(
-          url,
-          "'" + bucket + "' is not a bucket name (3-63 lowercase letters, digits, '-', '_', '.')");
-    }
-    try {
-      return new GcsUrl(bucket, ObjectPrefix.fromUrlPath(url.getPath()));
-    } catch (IllegalArgumentException e) {
-      throw malformed(url, "its prefix is not valid: " + e.getMessage());
-    }
-  }
-
-  private static IllegalArgumentException malformed(URI url, String reason) {
-    return new IllegalArgumentException(
-        "backup destination '" + url + "' must look like " + SHAPE + ": " + reason);
+    BucketUrl parsed =
+        BucketUrl.parse(url, "gs", BUCKET, "3-63 lowercase letters, digits, '-', '_', '.'");
+    return new GcsUrl(parsed.bucket(), parsed.prefix());
   }
 }
