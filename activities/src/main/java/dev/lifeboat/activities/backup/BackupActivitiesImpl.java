@@ -147,7 +147,7 @@ public final class BackupActivitiesImpl implements BackupActivities {
               + destination.name()
               + " failed: "
               + e.getMessage(),
-          "BackupFailed");
+          ErrorTypes.BACKUP_FAILED);
     }
   }
 
@@ -192,7 +192,7 @@ public final class BackupActivitiesImpl implements BackupActivities {
               + to.name()
               + " failed: "
               + e.getMessage(),
-          "CopyFailed");
+          ErrorTypes.COPY_FAILED);
     }
   }
 
@@ -221,7 +221,7 @@ public final class BackupActivitiesImpl implements BackupActivities {
     } catch (IOException e) {
       throw ApplicationFailure.newFailure(
           "cannot list backups of " + cluster + " in " + destination.name() + ": " + e.getMessage(),
-          "ListFailed");
+          ErrorTypes.STORE_OPERATION_FAILED);
     }
   }
 
@@ -245,7 +245,7 @@ public final class BackupActivitiesImpl implements BackupActivities {
     } catch (IOException e) {
       throw ApplicationFailure.newFailure(
           "cannot verify backup " + backupId + " in " + destination.name() + ": " + e.getMessage(),
-          "VerifyFailed");
+          ErrorTypes.STORE_OPERATION_FAILED);
     }
   }
 
@@ -262,7 +262,7 @@ public final class BackupActivitiesImpl implements BackupActivities {
               + destination.name()
               + ": "
               + e.getMessage(),
-          "DeleteFailed");
+          ErrorTypes.STORE_OPERATION_FAILED);
     }
   }
 

@@ -27,5 +27,14 @@ public final class ErrorTypes {
   /** Fewer copies of a backup were sealed than the request's quorum. */
   public static final String QUORUM_NOT_MET = "QuorumNotMet";
 
+  /** Taking a base backup into a destination failed; retried. */
+  public static final String BACKUP_FAILED = "BackupFailed";
+
+  /** Copying a sealed backup between destinations failed; retried. */
+  public static final String COPY_FAILED = "CopyFailed";
+
+  /** Listing, verifying or deleting backups in a destination failed; retried. */
+  public static final String STORE_OPERATION_FAILED = "StoreOperationFailed";
+
   private ErrorTypes() {}
 }
