@@ -19,6 +19,7 @@ import dev.lifeboat.activities.postgres.PgConnections;
 import dev.lifeboat.activities.secrets.SecretResolver;
 import dev.lifeboat.activities.storage.BackupStore;
 import dev.lifeboat.activities.storage.DestinationStores;
+import dev.lifeboat.activities.storage.ProgressListener;
 import dev.lifeboat.config.BackupSettings;
 import dev.lifeboat.config.BackupSettings.DestinationSettings;
 import dev.lifeboat.config.LifeboatConfig;
@@ -48,6 +49,9 @@ import java.util.TreeMap;
 
 /** Takes full backups with pg_basebackup and copies sealed backups between destinations. */
 public final class BackupActivitiesImpl implements BackupActivities {
+
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(BackupActivitiesImpl.class);
 
   /** The version written into manifests. */
   static final String TOOL_VERSION =
@@ -105,9 +109,16 @@ public final class BackupActivitiesImpl implements BackupActivities {
               TOOL_VERSION);
       StoredObject base;
       BaseBackupStream.Positions positions;
+      Heartbeats heartbeats =
+          new Heartbeats(context, "streaming", estimateBytes(source, task.cluster()));
       try (BaseBackupStream basebackup =
           BaseBackupStream.start(source, password, backup.maxRate())) {
-        base = writer.add("base.tar", basebackup.tar(), new Heartbeats(context, "streaming"));
+        // Progress counts the bytes read from PostgreSQL, comparable with the database's size.
+        base =
+            writer.add(
+                "base.tar",
+                new CountingInputStream(basebackup.tar(), heartbeats),
+                ProgressListener.NONE);
         positions = basebackup.finish();
       }
       Facts facts = readFacts(source, task.cluster());
@@ -280,6 +291,21 @@ public final class BackupActivitiesImpl implements BackupActivities {
                         + "' is not configured on this worker; configured: "
                         + all.stream().map(DestinationSettings::name).toList(),
                     ErrorTypes.UNKNOWN_DESTINATION));
+  }
+
+  /** The size of every database of the node: about what a base backup reads. */
+  private long estimateBytes(NodeSpec node, String cluster) {
+    try (Connection connection = connections.open(node, cluster, "backup");
+        Statement sql = connection.createStatement();
+        ResultSet row =
+            sql.executeQuery("SELECT sum(pg_database_size(oid))::bigint FROM pg_database")) {
+      row.next();
+      return row.getLong(1);
+    } catch (SQLException | RuntimeException e) {
+      // Only the progress bar needs it; the backup goes on without an estimate.
+      log.warn("cannot estimate the size of node {}: {}", node.name(), e.getMessage());
+      return 0;
+    }
   }
 
   /** What the manifest records about the source besides the LSNs. */

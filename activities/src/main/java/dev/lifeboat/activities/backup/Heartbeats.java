@@ -1,6 +1,7 @@
 package dev.lifeboat.activities.backup;
 
 import dev.lifeboat.activities.storage.ProgressListener;
+import dev.lifeboat.workflows.model.TransferProgress;
 import io.temporal.activity.ActivityExecutionContext;
 import java.util.concurrent.TimeUnit;
 
@@ -15,12 +16,21 @@ final class Heartbeats implements ProgressListener {
 
   private final ActivityExecutionContext context;
   private final String phase;
+  private final long estimated;
   private long last = System.nanoTime();
   private long base;
 
   Heartbeats(ActivityExecutionContext context, String phase) {
+    this(context, phase, 0);
+  }
+
+  /**
+   * @param estimated the expected total in bytes, or 0 when unknown
+   */
+  Heartbeats(ActivityExecutionContext context, String phase, long estimated) {
     this.context = context;
     this.phase = phase;
+    this.estimated = estimated;
   }
 
   /** Starts counting a new object on top of the bytes already done. */
@@ -33,7 +43,7 @@ final class Heartbeats implements ProgressListener {
     long now = System.nanoTime();
     if (now - last >= INTERVAL_NANOS) {
       last = now;
-      context.heartbeat(phase + ": " + (base + totalBytes) + " bytes");
+      context.heartbeat(new TransferProgress(phase, base + totalBytes, estimated));
     }
   }
 }

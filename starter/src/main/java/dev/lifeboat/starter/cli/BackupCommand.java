@@ -16,6 +16,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -105,32 +109,61 @@ public final class BackupCommand {
       }
     }
 
-    /** Polls the workflow's progress query until the result arrives, printing phase changes. */
+    /**
+     * Polls until the result arrives: phase changes from the workflow's progress query, bytes from
+     * the streaming activity's heartbeats, drawn as a progress bar on stderr.
+     */
     private BackupResult follow(LifeboatClient client, String workflowId, PrintWriter out)
         throws Exception {
       long deadline = System.nanoTime() + timeout.toNanos();
       String lastPhase = "";
-      while (true) {
-        try {
-          return client.awaitBackup(workflowId, Duration.ofSeconds(2));
-        } catch (TimeoutException stillRunning) {
-          if (System.nanoTime() > deadline) {
-            throw new TimeoutException(
-                "backup "
-                    + workflowId
-                    + " is still running after "
-                    + timeout
-                    + "; it continues, follow it in the Web UI");
+      ProgressBar bar = null;
+      try {
+        while (true) {
+          try {
+            return client.awaitBackup(workflowId, Duration.ofSeconds(2));
+          } catch (TimeoutException stillRunning) {
+            if (System.nanoTime() > deadline) {
+              throw new TimeoutException(
+                  "backup "
+                      + workflowId
+                      + " is still running after "
+                      + timeout
+                      + "; it continues, follow it in the Web UI");
+            }
+            BackupProgress progress = client.backupProgress(workflowId);
+            String phase =
+                progress.phase()
+                    + (progress.landing() == null ? "" : " (" + progress.landing() + ")");
+            if (!phase.equals(lastPhase)) {
+              if (bar != null) {
+                bar.close();
+                bar = null;
+              }
+              out.printf("  %s, sealed copies: %s%n", phase, progress.completeCopies());
+              out.flush();
+              lastPhase = phase;
+            }
+            var transfer = client.activityProgress(workflowId);
+            if (transfer.isPresent() && transfer.get().bytesEstimated() > 0) {
+              if (bar == null) {
+                bar =
+                    new ProgressBarBuilder()
+                        .setTaskName(transfer.get().phase())
+                        .setInitialMax(transfer.get().bytesEstimated())
+                        .setUnit(" MB", 1_000_000)
+                        .setStyle(ProgressBarStyle.ASCII)
+                        .setConsumer(new ConsoleProgressBarConsumer(System.err))
+                        .build();
+              }
+              bar.maxHint(Math.max(transfer.get().bytesEstimated(), transfer.get().bytesDone()));
+              bar.stepTo(transfer.get().bytesDone());
+            }
           }
-          BackupProgress progress = client.backupProgress(workflowId);
-          String phase =
-              progress.phase()
-                  + (progress.landing() == null ? "" : " (" + progress.landing() + ")");
-          if (!phase.equals(lastPhase)) {
-            out.printf("  %s, sealed copies: %s%n", phase, progress.completeCopies());
-            out.flush();
-            lastPhase = phase;
-          }
+        }
+      } finally {
+        if (bar != null) {
+          bar.close();
         }
       }
     }

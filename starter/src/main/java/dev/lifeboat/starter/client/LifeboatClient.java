@@ -16,6 +16,7 @@ import dev.lifeboat.workflows.model.ClusterHealthRequest;
 import dev.lifeboat.workflows.model.ClusterTopology;
 import dev.lifeboat.workflows.model.RetentionPlan;
 import dev.lifeboat.workflows.model.RetentionRequest;
+import dev.lifeboat.workflows.model.TransferProgress;
 import dev.lifeboat.workflows.model.VerificationSummary;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowClient;
@@ -153,6 +154,37 @@ public final class LifeboatClient implements AutoCloseable {
     WorkflowExecution execution = WorkflowClient.start(workflow::backup, request);
     return new BackupRun(
         workflowId, execution.getRunId(), settings.runUrl(workflowId, execution.getRunId()));
+  }
+
+  /**
+   * Returns the progress a running workflow's long activity last reported in its heartbeat, if one
+   * is running and has reported.
+   */
+  public java.util.Optional<TransferProgress> activityProgress(String workflowId) {
+    var description =
+        client
+            .getWorkflowServiceStubs()
+            .blockingStub()
+            .describeWorkflowExecution(
+                io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest.newBuilder()
+                    .setNamespace(settings.namespace())
+                    .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
+                    .build());
+    for (var activity : description.getPendingActivitiesList()) {
+      if (activity.hasHeartbeatDetails()) {
+        try {
+          return java.util.Optional.of(
+              io.temporal.common.converter.DefaultDataConverter.STANDARD_INSTANCE.fromPayloads(
+                  0,
+                  java.util.Optional.of(activity.getHeartbeatDetails()),
+                  TransferProgress.class,
+                  TransferProgress.class));
+        } catch (io.temporal.common.converter.DataConverterException notProgress) {
+          // An older worker's details; no bar for it.
+        }
+      }
+    }
+    return java.util.Optional.empty();
   }
 
   /** Asks a running backup for its phase. */
