@@ -1,10 +1,14 @@
 package dev.lifeboat.activities.codec;
 
+import dev.lifeboat.activities.codec.ObjectIntegrityException.Kind;
+import dev.lifeboat.activities.storage.BackupStore;
+import dev.lifeboat.activities.storage.NoSuchObjectException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.Optional;
 
 /** Computes the SHA-256 and the size of the bytes read from a store, as they are read. */
 final class HashingInputStream extends FilterInputStream {
@@ -75,6 +79,51 @@ final class HashingInputStream extends FilterInputStream {
 
   long count() {
     return count;
+  }
+
+  /**
+   * Opens a stored object for hashed reading.
+   *
+   * @throws ObjectIntegrityException of kind {@code MISSING} when there is no such object
+   */
+  static HashingInputStream open(BackupStore store, String key) throws IOException {
+    try {
+      return new HashingInputStream(store.open(key));
+    } catch (NoSuchObjectException e) {
+      throw new ObjectIntegrityException(
+          ObjectIntegrityException.Kind.MISSING, store.url(), key, "no such object");
+    }
+  }
+
+  /**
+   * Compares what was read with the manifest's record; call once, after the end was reached.
+   *
+   * @return the problem (truncated, oversized or corrupted), or empty when size and hash match
+   */
+  Optional<ObjectIntegrityException> mismatch(StoredObject expected, String storeUrl, String key) {
+    if (count < expected.size()) {
+      return Optional.of(
+          new ObjectIntegrityException(
+              Kind.TRUNCATED,
+              storeUrl,
+              key,
+              count + " of " + expected.size() + " bytes are stored"));
+    }
+    if (count > expected.size()) {
+      return Optional.of(
+          new ObjectIntegrityException(
+              Kind.OVERSIZED,
+              storeUrl,
+              key,
+              count + " bytes are stored, " + expected.size() + " recorded"));
+    }
+    String actual = sha256Hex();
+    if (!actual.equals(expected.sha256())) {
+      return Optional.of(
+          new ObjectIntegrityException(
+              Kind.CORRUPTED, storeUrl, key, "expected " + expected.sha256() + ", got " + actual));
+    }
+    return Optional.empty();
   }
 
   String sha256Hex() {

@@ -1,7 +1,6 @@
 package dev.lifeboat.activities.codec;
 
 import dev.lifeboat.activities.storage.BackupStore;
-import dev.lifeboat.activities.storage.NoSuchObjectException;
 import dev.lifeboat.activities.storage.ObjectInfo;
 import dev.lifeboat.activities.storage.ObjectWriter;
 import dev.lifeboat.activities.storage.ProgressListener;
@@ -10,6 +9,7 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Optional;
 
 /**
  * The one stream pipeline of every backup and restore: source, compress, encrypt, hash, store; and
@@ -88,13 +88,7 @@ public final class ObjectPipeline {
   public static InputStream read(
       BackupStore store, String key, StoredObject expected, String identity, ObjectCodec codec)
       throws IOException {
-    HashingInputStream stored;
-    try {
-      stored = new HashingInputStream(store.open(key));
-    } catch (NoSuchObjectException e) {
-      throw new ObjectIntegrityException(
-          ObjectIntegrityException.Kind.MISSING, store.url(), key, "no such object");
-    }
+    HashingInputStream stored = HashingInputStream.open(store, key);
     Compression compression =
         Compression.byLabel(expected.compression())
             .orElseThrow(
@@ -126,13 +120,7 @@ public final class ObjectPipeline {
       BackupStore to,
       ProgressListener progress)
       throws IOException {
-    HashingInputStream stored;
-    try {
-      stored = new HashingInputStream(from.open(key));
-    } catch (NoSuchObjectException e) {
-      throw new ObjectIntegrityException(
-          ObjectIntegrityException.Kind.MISSING, from.url(), key, "no such object");
-    }
+    HashingInputStream stored = HashingInputStream.open(from, key);
     try (stored;
         ObjectWriter writer = to.create(key, progress)) {
       byte[] buffer = new byte[COPY_BUFFER];
@@ -140,22 +128,9 @@ public final class ObjectPipeline {
       while ((n = stored.read(buffer)) >= 0) {
         writer.write(buffer, 0, n);
       }
-      if (stored.count() != expected.size()) {
-        throw new ObjectIntegrityException(
-            stored.count() < expected.size()
-                ? ObjectIntegrityException.Kind.TRUNCATED
-                : ObjectIntegrityException.Kind.OVERSIZED,
-            from.url(),
-            key,
-            stored.count() + " bytes are stored, " + expected.size() + " recorded");
-      }
-      String actual = stored.sha256Hex();
-      if (!actual.equals(expected.sha256())) {
-        throw new ObjectIntegrityException(
-            ObjectIntegrityException.Kind.CORRUPTED,
-            from.url(),
-            key,
-            "expected " + expected.sha256() + ", got " + actual);
+      Optional<ObjectIntegrityException> problem = stored.mismatch(expected, from.url(), key);
+      if (problem.isPresent()) {
+        throw problem.get();
       }
       writer.commit();
     }

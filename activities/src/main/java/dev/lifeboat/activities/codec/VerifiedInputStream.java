@@ -102,27 +102,7 @@ final class VerifiedInputStream extends InputStream {
     }
     verified = true;
     stored.drain();
-    long size = stored.count();
-    ObjectIntegrityException problem = null;
-    if (size < expected.size()) {
-      problem =
-          new ObjectIntegrityException(
-              Kind.TRUNCATED, storeUrl, key, size + " of " + expected.size() + " bytes are stored");
-    } else if (size > expected.size()) {
-      problem =
-          new ObjectIntegrityException(
-              Kind.OVERSIZED,
-              storeUrl,
-              key,
-              size + " bytes are stored, " + expected.size() + " recorded");
-    } else {
-      String actual = stored.sha256Hex();
-      if (!actual.equals(expected.sha256())) {
-        problem =
-            new ObjectIntegrityException(
-                Kind.CORRUPTED, storeUrl, key, "expected " + expected.sha256() + ", got " + actual);
-      }
-    }
+    ObjectIntegrityException problem = stored.mismatch(expected, storeUrl, key).orElse(null);
     if (problem != null) {
       if (cause != null) {
         problem.initCause(cause);
