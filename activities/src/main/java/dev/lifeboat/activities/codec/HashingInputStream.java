@@ -13,7 +13,7 @@ import java.util.Optional;
 /** Computes the SHA-256 and the size of the bytes read from a store, as they are read. */
 final class HashingInputStream extends FilterInputStream {
 
-  private final MessageDigest digest = HashingOutputStream.sha256();
+  private final MessageDigest digest = Sha256.digest();
   private long count;
   private boolean eof;
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.lifeboat.activities.codec.Sha256;
 import dev.lifeboat.activities.storage.BackupStore;
 import dev.lifeboat.activities.storage.NoSuchObjectException;
 import dev.lifeboat.activities.storage.ObjectInfo;
@@ -12,10 +13,7 @@ import dev.lifeboat.activities.storage.ObjectWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -39,7 +37,7 @@ public final class ManifestStore {
   public static void write(BackupStore store, Manifest manifest) throws IOException {
     byte[] json = JSON.writeValueAsBytes(manifest);
     put(store, BackupLayout.manifestKey(manifest.cluster(), manifest.backupId()), json);
-    String line = sha256Hex(json) + "  " + BackupLayout.MANIFEST + "\n";
+    String line = Sha256.hex(json) + "  " + BackupLayout.MANIFEST + "\n";
     put(
         store,
         BackupLayout.checksumKey(manifest.cluster(), manifest.backupId()),
@@ -74,7 +72,7 @@ public final class ManifestStore {
           where + " has a manifest but no manifest.json.sha256: the backup did not finish");
     }
     String expected = sealed.strip().split("\\s+")[0];
-    String actual = sha256Hex(json);
+    String actual = Sha256.hex(json);
     if (!actual.equals(expected)) {
       throw new ManifestException(
           ManifestException.Kind.CORRUPTED,
@@ -135,14 +133,6 @@ public final class ManifestStore {
   static byte[] get(BackupStore store, String key) throws IOException {
     try (InputStream in = store.open(key)) {
       return in.readAllBytes();
-    }
-  }
-
-  static String sha256Hex(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime has SHA-256", e);
     }
   }
 }
