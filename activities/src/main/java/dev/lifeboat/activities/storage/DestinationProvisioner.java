@@ -28,10 +28,9 @@ public final class DestinationProvisioner {
    * Creates the bucket (S3, GCS) or container (Azure) of a destination if it does not exist; {@code
    * file://} destinations need nothing.
    *
-   * @param credentials the credentials secret's value ({@code ID:SECRET} for S3 and Azure), or null
-   *     for the SDK's standard chain
+   * @param credentials the destination's parsed credentials, or null for the SDK's standard chain
    */
-  public static void provision(DestinationSettings destination, String credentials) {
+  public static void provision(DestinationSettings destination, StoreCredentials credentials) {
     URI url = URI.create(destination.url());
     switch (url.getScheme()) {
       case "s3" -> s3(destination, url.getHost(), credentials);
@@ -43,17 +42,17 @@ public final class DestinationProvisioner {
     }
   }
 
-  private static void s3(DestinationSettings destination, String bucket, String credentials) {
+  private static void s3(
+      DestinationSettings destination, String bucket, StoreCredentials credentials) {
     S3ClientBuilder builder = S3Client.builder();
     if (destination.endpoint() != null) {
       builder.endpointOverride(URI.create(destination.endpoint())).forcePathStyle(true);
     }
     builder.region(Region.of(destination.region() == null ? "us-east-1" : destination.region()));
     if (credentials != null) {
-      String[] idAndSecret = credentials.split(":", 2);
       builder.credentialsProvider(
           StaticCredentialsProvider.create(
-              AwsBasicCredentials.create(idAndSecret[0], idAndSecret[1])));
+              AwsBasicCredentials.create(credentials.id(), credentials.secret())));
     }
     try (S3Client s3 = builder.build()) {
       s3.createBucket(b -> b.bucket(bucket));
@@ -87,21 +86,23 @@ public final class DestinationProvisioner {
   }
 
   private static void azure(
-      DestinationSettings destination, String account, String container, String credentials) {
+      DestinationSettings destination,
+      String account,
+      String container,
+      StoreCredentials credentials) {
     if (credentials == null) {
       throw new IllegalArgumentException(
           "destination "
               + destination.name()
               + " needs credentialsSecret (account:key) to create its container");
     }
-    String[] accountAndKey = credentials.split(":", 2);
     String endpoint =
         destination.endpoint() != null
             ? destination.endpoint()
             : "https://" + account + ".blob.core.windows.net";
     new BlobServiceClientBuilder()
         .endpoint(endpoint)
-        .credential(new StorageSharedKeyCredential(accountAndKey[0], accountAndKey[1]))
+        .credential(new StorageSharedKeyCredential(credentials.id(), credentials.secret()))
         .buildClient()
         .getBlobContainerClient(container)
         .createIfNotExists();

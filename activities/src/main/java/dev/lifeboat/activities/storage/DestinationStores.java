@@ -20,15 +20,14 @@ public final class DestinationStores {
   public static BackupStore open(DestinationSettings destination, SecretResolver secrets)
       throws IOException {
     StoreCredentials credentials = null;
-    String value = null;
     if (destination.credentialsSecret() != null) {
-      value =
+      String value =
           secrets.resolve(
               destination.credentialsSecret(), "backup destination " + destination.name());
       credentials = parseCredentials(destination, value);
     }
     if (destination.createIfMissing()) {
-      DestinationProvisioner.provision(destination, value);
+      DestinationProvisioner.provision(destination, credentials);
     }
     StoreOptions options =
         new StoreOptions(
@@ -50,15 +49,12 @@ public final class DestinationStores {
     if (destination.url().startsWith("gs://")) {
       return new StoreCredentials(null, value);
     }
-    int colon = value.indexOf(':');
-    if (colon <= 0 || colon == value.length() - 1) {
-      throw new IllegalArgumentException(
-          "secret '"
-              + destination.credentialsSecret()
-              + "' of backup destination "
-              + destination.name()
-              + " must be ID:SECRET (access key id and secret key, or account name and key)");
-    }
-    return new StoreCredentials(value.substring(0, colon), value.substring(colon + 1));
+    return StoreCredentials.fromPair(
+        value,
+        "secret '"
+            + destination.credentialsSecret()
+            + "' of backup destination "
+            + destination.name()
+            + " must be ID:SECRET (access key id and secret key, or account name and key)");
   }
 }

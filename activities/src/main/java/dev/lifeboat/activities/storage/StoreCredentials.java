@@ -10,6 +10,22 @@ package dev.lifeboat.activities.storage;
  */
 public record StoreCredentials(String id, String secret) {
 
+  /**
+   * Reads an {@code ID:SECRET} secret (an access key id and secret key, or an account name and
+   * key).
+   *
+   * @param value the secret's value
+   * @param whenMalformed the sentence to fail with when it is not {@code ID:SECRET}; it must not
+   *     quote the value
+   */
+  public static StoreCredentials fromPair(String value, String whenMalformed) {
+    int colon = value.indexOf(':');
+    if (colon <= 0 || colon == value.length() - 1) {
+      throw new IllegalArgumentException(whenMalformed);
+    }
+    return new StoreCredentials(value.substring(0, colon), value.substring(colon + 1));
+  }
+
   @Override
   public String toString() {
     return "StoreCredentials[id=" + id + ", secret=***]";

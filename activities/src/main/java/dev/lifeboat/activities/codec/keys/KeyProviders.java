@@ -1,6 +1,7 @@
 package dev.lifeboat.activities.codec.keys;
 
 import dev.lifeboat.activities.secrets.SecretResolver;
+import dev.lifeboat.activities.storage.StoreCredentials;
 import dev.lifeboat.config.BackupSettings.KeySettings;
 import java.io.IOException;
 import java.net.URI;
@@ -42,16 +43,15 @@ public final class KeyProviders {
     if (settings.credentialsSecret() != null) {
       String value =
           secrets.resolve(settings.credentialsSecret(), "the AWS KMS key-encryption key");
-      int colon = value.indexOf(':');
-      if (colon <= 0) {
-        throw new IllegalArgumentException(
-            "secret '"
-                + settings.credentialsSecret()
-                + "' must be ACCESS_KEY_ID:SECRET_ACCESS_KEY");
-      }
+      StoreCredentials credentials =
+          StoreCredentials.fromPair(
+              value,
+              "secret '"
+                  + settings.credentialsSecret()
+                  + "' must be ACCESS_KEY_ID:SECRET_ACCESS_KEY");
       builder.credentialsProvider(
           StaticCredentialsProvider.create(
-              AwsBasicCredentials.create(value.substring(0, colon), value.substring(colon + 1))));
+              AwsBasicCredentials.create(credentials.id(), credentials.secret())));
     }
     return builder.build();
   }
