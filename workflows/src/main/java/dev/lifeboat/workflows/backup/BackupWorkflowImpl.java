@@ -4,6 +4,7 @@ import dev.lifeboat.workflows.activities.BackupActivities;
 import dev.lifeboat.workflows.activities.TopologyActivities;
 import dev.lifeboat.workflows.common.DrSearchAttributes;
 import dev.lifeboat.workflows.common.ErrorTypes;
+import dev.lifeboat.workflows.common.Failures;
 import dev.lifeboat.workflows.common.TaskQueues;
 import dev.lifeboat.workflows.health.RegionalProbes;
 import dev.lifeboat.workflows.model.BackupCopy;
@@ -223,8 +224,12 @@ public class BackupWorkflowImpl implements BackupWorkflow {
         sealed.add(destination);
         return taken;
       } catch (ActivityFailure failure) {
-        results.put(destination, BackupCopy.missing(destination, rootMessage(failure)));
-        log.warn("backup {} could not land in {}: {}", backupId, destination, rootMessage(failure));
+        results.put(destination, BackupCopy.missing(destination, Failures.rootMessage(failure)));
+        log.warn(
+            "backup {} could not land in {}: {}",
+            backupId,
+            destination,
+            Failures.rootMessage(failure));
       }
     }
     return null;
@@ -245,7 +250,8 @@ public class BackupWorkflowImpl implements BackupWorkflow {
         results.put(copy.getKey(), copy.getValue().get());
         sealed.add(copy.getKey());
       } catch (ActivityFailure failure) {
-        results.put(copy.getKey(), BackupCopy.missing(copy.getKey(), rootMessage(failure)));
+        results.put(
+            copy.getKey(), BackupCopy.missing(copy.getKey(), Failures.rootMessage(failure)));
       }
     }
   }
@@ -315,13 +321,5 @@ public class BackupWorkflowImpl implements BackupWorkflow {
           ErrorTypes.INVALID_REQUEST);
     }
     return request.cluster();
-  }
-
-  private static String rootMessage(Throwable failure) {
-    Throwable cause = failure;
-    while (cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    return cause instanceof ApplicationFailure app ? app.getOriginalMessage() : cause.getMessage();
   }
 }

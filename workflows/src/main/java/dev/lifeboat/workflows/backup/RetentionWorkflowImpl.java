@@ -3,6 +3,7 @@ package dev.lifeboat.workflows.backup;
 import dev.lifeboat.workflows.activities.BackupActivities;
 import dev.lifeboat.workflows.common.DrSearchAttributes;
 import dev.lifeboat.workflows.common.ErrorTypes;
+import dev.lifeboat.workflows.common.Failures;
 import dev.lifeboat.workflows.model.BackupSummary;
 import dev.lifeboat.workflows.model.RetentionPlan;
 import dev.lifeboat.workflows.model.RetentionRequest;
@@ -74,7 +75,7 @@ public class RetentionWorkflowImpl implements RetentionWorkflow {
                   + " in "
                   + expire.get(i).destination()
                   + ": "
-                  + failure.getCause().getMessage());
+                  + Failures.rootMessage(failure));
         }
       }
     }

@@ -2,6 +2,7 @@ package dev.lifeboat.workflows.backup;
 
 import dev.lifeboat.workflows.activities.BackupActivities;
 import dev.lifeboat.workflows.common.DrSearchAttributes;
+import dev.lifeboat.workflows.common.Failures;
 import dev.lifeboat.workflows.model.VerificationSummary;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Async;
@@ -38,7 +39,7 @@ public class VerifyBackupWorkflowImpl implements VerifyBackupWorkflow {
                 false,
                 0,
                 0,
-                List.of("verification could not run: " + failure.getCause().getMessage())));
+                List.of("verification could not run: " + Failures.rootMessage(failure))));
       }
     }
     boolean intact = results.stream().allMatch(VerificationSummary::intact);
