@@ -14,6 +14,16 @@ import java.io.OutputStream;
  */
 public record ObjectCodec(CompressionSpec compression, DataKey dataKey) {
 
+  /**
+   * A codec for reading a backup's objects: each object records its own compression, so only the
+   * data key matters here.
+   *
+   * @param dataKey the backup's data key, or null for an unencrypted backup
+   */
+  public static ObjectCodec forReading(DataKey dataKey) {
+    return new ObjectCodec(CompressionSpec.of(Compression.NONE), dataKey);
+  }
+
   /** Whether stored bytes are encrypted. */
   public boolean encrypted() {
     return dataKey != null;

@@ -1,6 +1,5 @@
 package dev.lifeboat.activities.manifest;
 
-import dev.lifeboat.activities.codec.CompressionSpec;
 import dev.lifeboat.activities.codec.DataKey;
 import dev.lifeboat.activities.codec.ObjectCodec;
 import dev.lifeboat.activities.codec.ObjectPipeline;
@@ -9,7 +8,6 @@ import dev.lifeboat.activities.codec.keys.KeyProvider;
 import dev.lifeboat.activities.storage.BackupStore;
 import dev.lifeboat.activities.storage.ObjectInfo;
 import dev.lifeboat.activities.storage.ProgressListener;
-import dev.lifeboat.workflows.model.Compression;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -76,9 +74,7 @@ public final class BackupVerifier {
         problems.add(e.getMessage());
       }
     }
-    Compression compression = Compression.byLabel(manifest.compression()).orElse(Compression.NONE);
-    ObjectCodec codec =
-        new ObjectCodec(new CompressionSpec(compression, compression.defaultLevel()), dataKey);
+    ObjectCodec codec = ObjectCodec.forReading(dataKey);
 
     int checked = 0;
     long stored = 0;

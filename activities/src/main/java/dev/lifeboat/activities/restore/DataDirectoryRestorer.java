@@ -1,6 +1,5 @@
 package dev.lifeboat.activities.restore;
 
-import dev.lifeboat.activities.codec.CompressionSpec;
 import dev.lifeboat.activities.codec.DataKey;
 import dev.lifeboat.activities.codec.ObjectCodec;
 import dev.lifeboat.activities.codec.ObjectPipeline;
@@ -11,7 +10,6 @@ import dev.lifeboat.activities.manifest.DataKeyStore;
 import dev.lifeboat.activities.manifest.Manifest;
 import dev.lifeboat.activities.manifest.ManifestStore;
 import dev.lifeboat.activities.storage.BackupStore;
-import dev.lifeboat.workflows.model.Compression;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -62,8 +60,7 @@ public final class DataDirectoryRestorer {
                         "backup " + backupId + " has no base.tar: it is not a full backup"));
     DataKey dataKey =
         manifest.encryption() == null ? null : DataKeyStore.open(store, kek, cluster, backupId);
-    Compression compression = Compression.byLabel(manifest.compression()).orElse(Compression.NONE);
-    ObjectCodec codec = new ObjectCodec(CompressionSpec.of(compression), dataKey);
+    ObjectCodec codec = ObjectCodec.forReading(dataKey);
     Files.createDirectories(target);
     try (InputStream plain =
         ObjectPipeline.read(
