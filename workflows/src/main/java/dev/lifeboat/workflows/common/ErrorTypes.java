@@ -37,4 +37,13 @@ public final class ErrorTypes {
   public static final String STORE_OPERATION_FAILED = "StoreOperationFailed";
 
   private ErrorTypes() {}
+
+  /** The files source was asked for but the worker cannot read the node's data directory. */
+  public static final String FILES_SOURCE_UNAVAILABLE = "FilesSourceUnavailable";
+
+  /** An incremental's parent is missing from the destination or cannot carry a delta. */
+  public static final String PARENT_NOT_USABLE = "ParentNotUsable";
+
+  /** The WAL between an incremental's parent and itself is gone: the chain would have a gap. */
+  public static final String WAL_GAP = "WalGap";
 }
