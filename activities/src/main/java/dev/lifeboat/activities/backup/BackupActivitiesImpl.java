@@ -315,7 +315,7 @@ public final class BackupActivitiesImpl implements BackupActivities {
               + task.destination()
               + ": "
               + e.getMessage(),
-          ErrorTypes.PARENT_NOT_USABLE);
+          ErrorTypes.PARENT_MISSING);
     }
     if (!Manifest.METHOD_FILES.equals(parent.method())) {
       throw ApplicationFailure.newNonRetryableFailure(

@@ -59,6 +59,14 @@ public class BackupWorkflowImpl implements BackupWorkflow {
               .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(5).build())
               .build());
 
+  /** Failures about the request or the source, not the destination that was being tried. */
+  private static final List<String> FATAL_FOR_EVERY_DESTINATION =
+      List.of(
+          ErrorTypes.FILES_SOURCE_UNAVAILABLE,
+          ErrorTypes.PARENT_NOT_USABLE,
+          ErrorTypes.WAL_GAP,
+          ErrorTypes.MISSING_SECRET);
+
   private final BackupActivities configuration = BackupActivityStubs.quick();
 
   /** Copies run anywhere; each has its own retries, so one slow destination delays only itself. */
@@ -231,6 +239,7 @@ public class BackupWorkflowImpl implements BackupWorkflow {
                             ErrorTypes.UNKNOWN_DESTINATION,
                             ErrorTypes.FILES_SOURCE_UNAVAILABLE,
                             ErrorTypes.PARENT_NOT_USABLE,
+                            ErrorTypes.PARENT_MISSING,
                             ErrorTypes.WAL_GAP)
                         .build())
                 .build());
@@ -245,6 +254,12 @@ public class BackupWorkflowImpl implements BackupWorkflow {
         sealed.add(destination);
         return taken;
       } catch (ActivityFailure failure) {
+        String type = Failures.rootType(failure);
+        if (FATAL_FOR_EVERY_DESTINATION.contains(type)) {
+          // Another destination would fail the same way: say why at once.
+          throw failed(
+              ApplicationFailure.newNonRetryableFailure(Failures.rootMessage(failure), type));
+        }
         results.put(destination, BackupCopy.missing(destination, Failures.rootMessage(failure)));
         log.warn(
             "backup {} could not land in {}: {}",
