@@ -7,6 +7,7 @@ import dev.lifeboat.activities.secrets.SecretResolver;
 import dev.lifeboat.activities.topology.TopologyActivitiesImpl;
 import dev.lifeboat.config.LifeboatConfig;
 import dev.lifeboat.workflows.backup.BackfillCopiesWorkflowImpl;
+import dev.lifeboat.workflows.backup.BackupInventoryWorkflowImpl;
 import dev.lifeboat.workflows.backup.BackupWorkflowImpl;
 import dev.lifeboat.workflows.backup.ListBackupsWorkflowImpl;
 import dev.lifeboat.workflows.backup.RetentionWorkflowImpl;
@@ -63,6 +64,7 @@ public final class LifeboatWorkers {
         BackupWorkflowImpl.class,
         BackfillCopiesWorkflowImpl.class,
         ListBackupsWorkflowImpl.class,
+        BackupInventoryWorkflowImpl.class,
         VerifyBackupWorkflowImpl.class,
         RetentionWorkflowImpl.class);
     orchestration.registerActivitiesImplementations(new TopologyActivitiesImpl(config), backups);

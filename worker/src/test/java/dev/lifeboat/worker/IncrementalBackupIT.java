@@ -5,13 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.config.LifeboatConfig;
+import dev.lifeboat.workflows.backup.BackupInventoryWorkflow;
 import dev.lifeboat.workflows.backup.BackupWorkflow;
+import dev.lifeboat.workflows.backup.RetentionWorkflow;
 import dev.lifeboat.workflows.backup.VerifyBackupWorkflow;
 import dev.lifeboat.workflows.common.ErrorTypes;
 import dev.lifeboat.workflows.common.TaskQueues;
+import dev.lifeboat.workflows.model.BackupInventory;
 import dev.lifeboat.workflows.model.BackupRequest;
 import dev.lifeboat.workflows.model.BackupResult;
 import dev.lifeboat.workflows.model.NodeSpec;
+import dev.lifeboat.workflows.model.RetentionPlan;
+import dev.lifeboat.workflows.model.RetentionRequest;
 import dev.lifeboat.workflows.model.VerificationSummary;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
@@ -141,6 +146,39 @@ class IncrementalBackupIT {
           .hasSize(2)
           .allSatisfy(v -> assertThat(v.intact()).as(v.problems().toString()).isTrue());
     }
+
+    // Retention by count would keep only the incremental, but never the incremental without the
+    // full it needs; and both now carry a verification stamp in each destination.
+    RetentionPlan plan =
+        client
+            .newWorkflowStub(
+                RetentionWorkflow.class,
+                WorkflowOptions.newBuilder()
+                    .setWorkflowId("retention-it-" + UUID.randomUUID())
+                    .setTaskQueue(TaskQueues.ORCHESTRATION)
+                    .setWorkflowExecutionTimeout(Duration.ofMinutes(5))
+                    .build())
+            .run(new RetentionRequest("shop", 30, false, 1));
+    assertThat(plan.keptBecause())
+        .containsEntry(full.backupId(), "parent of " + incremental.backupId());
+    BackupInventory inventory =
+        client
+            .newWorkflowStub(
+                BackupInventoryWorkflow.class,
+                WorkflowOptions.newBuilder()
+                    .setWorkflowId("inventory-it-" + UUID.randomUUID())
+                    .setTaskQueue(TaskQueues.ORCHESTRATION)
+                    .setWorkflowExecutionTimeout(Duration.ofMinutes(5))
+                    .build())
+            .inventory("shop");
+    assertThat(inventory.backups())
+        .filteredOn(b -> b.backupId().equals(incremental.backupId()))
+        .hasSize(2)
+        .allSatisfy(
+            b -> {
+              assertThat(b.parentId()).isEqualTo(full.backupId());
+              assertThat(b.verifiedAt()).isNotNull();
+            });
 
     Map<String, Long> restoredCounts = new TreeMap<>();
     long[] markers = new long[1];

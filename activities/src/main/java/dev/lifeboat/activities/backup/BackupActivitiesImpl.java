@@ -19,6 +19,7 @@ import dev.lifeboat.activities.manifest.Manifest;
 import dev.lifeboat.activities.manifest.ManifestException;
 import dev.lifeboat.activities.manifest.ManifestStore;
 import dev.lifeboat.activities.manifest.SourceInfo;
+import dev.lifeboat.activities.manifest.VerificationStamp;
 import dev.lifeboat.activities.postgres.PgConnections;
 import dev.lifeboat.activities.secrets.SecretResolver;
 import dev.lifeboat.activities.storage.BackupStore;
@@ -464,7 +465,11 @@ public final class BackupActivitiesImpl implements BackupActivities {
                   manifest.stopLsn(),
                   manifest.rawBytes(),
                   manifest.storedBytes(),
-                  destination.name()));
+                  destination.name(),
+                  manifest.parentId(),
+                  VerificationStamp.read(store, cluster, backupId)
+                      .map(VerificationStamp::verifiedAt)
+                      .orElse(null)));
         } catch (ManifestException e) {
           // A damaged manifest is not a backup; verification reports it, listing skips it.
         }
@@ -487,6 +492,14 @@ public final class BackupActivitiesImpl implements BackupActivities {
       BackupVerifier.Report report =
           BackupVerifier.verify(
               store, cluster, backupId, kek, new Heartbeats(context, "verifying"));
+      if (report.intact()) {
+        VerificationStamp.write(
+            store,
+            cluster,
+            backupId,
+            new VerificationStamp(
+                clock.instant(), report.objectsChecked(), report.storedBytes(), TOOL_VERSION));
+      }
       return new VerificationSummary(
           destination.name(),
           backupId,

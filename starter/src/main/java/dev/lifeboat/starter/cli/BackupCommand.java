@@ -1,6 +1,7 @@
 package dev.lifeboat.starter.cli;
 
 import dev.lifeboat.config.LifeboatConfig;
+import dev.lifeboat.starter.client.BackupClient;
 import dev.lifeboat.starter.client.LifeboatClient;
 import dev.lifeboat.workflows.model.BackupCopy;
 import dev.lifeboat.workflows.model.BackupProgress;
@@ -12,8 +13,10 @@ import dev.lifeboat.workflows.model.RetentionRequest;
 import dev.lifeboat.workflows.model.VerificationSummary;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
@@ -34,6 +37,7 @@ import picocli.CommandLine.Spec;
       BackupCommand.Full.class,
       BackupCommand.Incremental.class,
       BackupCommand.ListCommand.class,
+      BackupCommand.Show.class,
       BackupCommand.Verify.class,
       BackupCommand.Cleanup.class,
       BackupCommand.StatusCommand.class
@@ -376,6 +380,13 @@ public final class BackupCommand {
         description = "Delete the expired backups instead of only showing the plan.")
     boolean apply;
 
+    @Option(
+        names = "--keep-last",
+        paramLabel = "N",
+        defaultValue = "0",
+        description = "Keep the newest N backups instead of retaining by age.")
+    int keepLast;
+
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
@@ -386,11 +397,13 @@ public final class BackupCommand {
       PrintWriter out = spec.commandLine().getOut();
       try (LifeboatClient client = LifeboatClient.connect(loaded.temporal())) {
         RetentionPlan plan =
-            client.retention(new RetentionRequest(cluster, days, apply), Duration.ofHours(6));
+            client.retention(
+                new RetentionRequest(cluster, days, apply, Math.max(0, keepLast)),
+                Duration.ofHours(6));
         out.printf(
-            "Retention of %s: %d days. %d backup copies %s, %d kept.%n",
+            "Retention of %s: %s. %d backup copies %s, %d kept.%n",
             cluster,
-            days,
+            keepLast > 0 ? "the newest " + keepLast + " backups" : days + " days",
             plan.expire().size(),
             apply ? "deleted" : "would be deleted",
             plan.keep().size());
@@ -399,6 +412,7 @@ public final class BackupCommand {
               "  %s %s in %s (finished %s)%n",
               apply ? "deleted" : "expire ", b.backupId(), b.destination(), b.stopTime());
         }
+        plan.keptBecause().forEach((id, why) -> out.printf("  keep    %s: %s%n", id, why));
         for (String problem : plan.problems()) {
           out.println("  FAILED: " + problem);
         }
@@ -424,12 +438,94 @@ public final class BackupCommand {
     }
   }
 
+  /** {@code lifeboat backup show ID}: one backup, its copies and its chain. */
+  @Command(
+      name = "show",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Show one backup: type, WAL range, sizes, the destinations holding a copy (and their last",
+        "verification), and the chain of backups a restore of it needs."
+      })
+  static final class Show implements Callable<Integer> {
+    @Mixin ConfigOption config;
+
+    @Mixin ClusterOption clusterOption;
+
+    @picocli.CommandLine.Parameters(paramLabel = "ID", description = "The backup id.")
+    String backupId;
+
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      LifeboatConfig loaded = config.load();
+      String cluster = clusterOption.require(loaded);
+      PrintWriter out = spec.commandLine().getOut();
+      try (LifeboatClient client = LifeboatClient.connect(loaded.temporal())) {
+        var inventory = client.backupInventory(cluster, Duration.ofMinutes(5));
+        List<BackupSummary> copies =
+            inventory.backups().stream().filter(b -> b.backupId().equals(backupId)).toList();
+        if (copies.isEmpty()) {
+          throw new IllegalArgumentException(
+              "backup "
+                  + backupId
+                  + " of "
+                  + cluster
+                  + " has no sealed copy in any destination"
+                  + (inventory.unreachable().isEmpty()
+                      ? ""
+                      : " that answered (down: " + inventory.unreachable().keySet() + ")")
+                  + "; 'lifeboat backup list' shows the backups");
+        }
+        BackupSummary first = copies.get(0);
+        out.printf(
+            Locale.ROOT,
+            "Backup %s of %s: %s, finished %s, consistent at %s, %,d bytes before compression%n",
+            backupId,
+            cluster,
+            first.type().toLowerCase(Locale.ROOT),
+            first.stopTime(),
+            first.stopLsn(),
+            first.rawBytes());
+        List<String> chain = new java.util.ArrayList<>();
+        String link = first.parentId();
+        while (link != null) {
+          chain.add(0, link);
+          String current = link;
+          link =
+              inventory.backups().stream()
+                  .filter(b -> b.backupId().equals(current))
+                  .findFirst()
+                  .map(BackupSummary::parentId)
+                  .orElse(null);
+        }
+        if (!chain.isEmpty()) {
+          out.println(
+              "  restoring it needs, in order: " + String.join(" -> ", chain) + " -> " + backupId);
+        }
+        for (BackupSummary copy : copies) {
+          out.printf(
+              Locale.ROOT,
+              "  %-8s %,15d bytes stored, last verified %s%n",
+              copy.destination(),
+              copy.storedBytes(),
+              copy.verifiedAt() == null ? "never" : copy.verifiedAt().toString());
+        }
+        inventory.unreachable().forEach((d, why) -> out.printf("  %-8s DOWN: %s%n", d, why));
+        return ExitCodes.OK;
+      }
+    }
+  }
+
   /** {@code lifeboat backup status}: the last full backup, its age, the next run, the copies. */
   @Command(
       name = "status",
       mixinStandardHelpOptions = true,
-      description =
-          "Show the last full backup, its age, the next scheduled run and the copies per destination.")
+      description = {
+        "Show the last full and incremental backups, their age, the next scheduled run and, per",
+        "destination, the copies, whether the newest backup is there and the last verification.",
+        "Exit code 1 when there is no full backup or a destination is down or behind."
+      })
   static final class StatusCommand implements Callable<Integer> {
     @Mixin ConfigOption config;
 
@@ -446,35 +542,47 @@ public final class BackupCommand {
         dev.lifeboat.starter.client.BackupClient.Status status =
             new dev.lifeboat.starter.client.BackupClient(client, cluster).getBackupStatus();
         out.println("Cluster " + cluster);
+        out.println("  last full:        " + describe(status.lastFull(), status.sinceLastFull()));
         out.println(
-            "  last full backup: "
-                + status
-                    .lastFull()
-                    .map(
-                        id ->
-                            id
-                                + ", finished "
-                                + status
-                                    .lastFullFinished()
-                                    .orElseThrow()
-                                    .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
-                                + " ("
-                                + status.sinceLastFull().orElseThrow().toMinutes()
-                                + " min ago)")
-                    .orElse("none"));
+            "  last incremental: "
+                + describe(status.lastIncremental(), status.sinceLastIncremental()));
         out.println(
             "  next scheduled:   "
                 + status
                     .nextScheduled()
                     .map(Object::toString)
                     .orElse("no schedule; 'lifeboat schedule apply'"));
-        status
-            .copiesPerDestination()
-            .forEach(
-                (destination, copies) ->
-                    out.printf("  %-8s %d sealed backup copies%n", destination, copies));
-        return status.lastFull().isPresent() ? ExitCodes.OK : ExitCodes.FAILED;
+        out.println("  destinations:");
+        for (BackupClient.DestinationHealth d : status.destinations()) {
+          out.printf(
+              Locale.ROOT,
+              "    %-8s %-9s %3d copies, newest backup %s, last verified %s%s%n",
+              d.destination(),
+              d.unreachable().isPresent() ? "DOWN" : d.healthy() ? "ok" : "BEHIND",
+              d.copies(),
+              d.hasNewest() ? "present" : "MISSING",
+              d.lastVerified()
+                  .map(t -> t.truncatedTo(ChronoUnit.SECONDS).toString())
+                  .orElse("never"),
+              d.unreachable().map(why -> " (" + why + ")").orElse(""));
+        }
+        boolean healthy =
+            status.destinations().stream().allMatch(BackupClient.DestinationHealth::healthy);
+        return status.lastFull().isPresent() && healthy ? ExitCodes.OK : ExitCodes.FAILED;
       }
+    }
+
+    private static String describe(Optional<BackupSummary> backup, Optional<Duration> since) {
+      return backup
+          .map(
+              b ->
+                  b.backupId()
+                      + ", finished "
+                      + b.stopTime().truncatedTo(ChronoUnit.SECONDS)
+                      + " ("
+                      + since.orElseThrow().toMinutes()
+                      + " min ago)")
+          .orElse("none");
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.lifeboat.starter.client;
 
+import dev.lifeboat.workflows.model.BackupInventory;
 import dev.lifeboat.workflows.model.BackupRequest;
 import dev.lifeboat.workflows.model.BackupResult;
 import dev.lifeboat.workflows.model.BackupSummary;
@@ -113,31 +114,80 @@ public final class BackupClient {
    * What {@link #getBackupStatus()} reports.
    *
    * @param cluster the cluster
-   * @param lastFull the newest sealed full backup's id, if any
-   * @param lastFullFinished when it finished
-   * @param sinceLastFull how long ago, at the time of the call
+   * @param lastFull the newest sealed full backup, if any
+   * @param lastIncremental the newest sealed incremental backup, if any
+   * @param sinceLastFull how long ago the last full finished, at the time of the call
+   * @param sinceLastIncremental how long ago the last incremental finished
    * @param nextScheduled the next scheduled backup run, if a schedule exists
-   * @param copiesPerDestination sealed backup copies per destination
+   * @param destinations the health of each destination, in configuration order
    */
   public record Status(
       String cluster,
-      Optional<String> lastFull,
-      Optional<Instant> lastFullFinished,
+      Optional<BackupSummary> lastFull,
+      Optional<BackupSummary> lastIncremental,
       Optional<Duration> sinceLastFull,
+      Optional<Duration> sinceLastIncremental,
       Optional<Instant> nextScheduled,
-      Map<String, Long> copiesPerDestination) {}
+      List<DestinationHealth> destinations) {}
 
-  /** Reports the last full backup, its age, the next scheduled run and copies per destination. */
-  public Status getBackupStatus() throws TimeoutException {
-    List<BackupSummary> backups = lifeboat.listBackups(cluster, SHORT);
-    Optional<BackupSummary> lastFull =
-        backups.stream()
-            .filter(b -> b.type().equals("FULL"))
-            .max(Comparator.comparing(BackupSummary::stopTime));
-    Map<String, Long> perDestination = new LinkedHashMap<>();
-    for (BackupSummary backup : backups) {
-      perDestination.merge(backup.destination(), 1L, Long::sum);
+  /**
+   * One destination as the status sees it.
+   *
+   * @param destination its name
+   * @param copies sealed backup copies in it
+   * @param hasNewest whether it holds the cluster's newest backup
+   * @param lastVerified when a copy in it last passed a verification, if ever
+   * @param unreachable why it could not be listed, if it could not
+   */
+  public record DestinationHealth(
+      String destination,
+      long copies,
+      boolean hasNewest,
+      Optional<Instant> lastVerified,
+      Optional<String> unreachable) {
+
+    /** Whether it answered and holds the newest backup. */
+    public boolean healthy() {
+      return unreachable.isEmpty() && hasNewest;
     }
+  }
+
+  /**
+   * Reports the last full and incremental backups and their age, the next scheduled run, and per
+   * destination the copies, whether the newest backup is there, and the last verification.
+   */
+  public Status getBackupStatus() throws TimeoutException {
+    BackupInventory inventory = lifeboat.backupInventory(cluster, SHORT);
+    List<BackupSummary> backups = inventory.backups();
+    Optional<BackupSummary> lastFull = newest(backups, "FULL");
+    Optional<BackupSummary> lastIncremental = newest(backups, "INCREMENTAL");
+    Optional<String> newestId =
+        backups.stream()
+            .max(Comparator.comparing(BackupSummary::stopTime))
+            .map(BackupSummary::backupId);
+    Map<String, List<BackupSummary>> byDestination = new LinkedHashMap<>();
+    for (String destination : inventory.destinations()) {
+      byDestination.put(destination, new java.util.ArrayList<>());
+    }
+    for (BackupSummary backup : backups) {
+      byDestination
+          .computeIfAbsent(backup.destination(), d -> new java.util.ArrayList<>())
+          .add(backup);
+    }
+    List<DestinationHealth> health = new java.util.ArrayList<>();
+    byDestination.forEach(
+        (destination, copies) ->
+            health.add(
+                new DestinationHealth(
+                    destination,
+                    copies.size(),
+                    newestId.isPresent()
+                        && copies.stream().anyMatch(c -> c.backupId().equals(newestId.get())),
+                    copies.stream()
+                        .map(BackupSummary::verifiedAt)
+                        .filter(java.util.Objects::nonNull)
+                        .max(Comparator.naturalOrder()),
+                    Optional.ofNullable(inventory.unreachable().get(destination)))));
     Optional<Instant> next =
         lifeboat.schedules().list().stream()
             .filter(s -> s.getScheduleId().startsWith("backup-" + cluster + "-"))
@@ -146,10 +196,17 @@ public final class BackupClient {
             .min(Comparator.naturalOrder());
     return new Status(
         cluster,
-        lastFull.map(BackupSummary::backupId),
-        lastFull.map(BackupSummary::stopTime),
+        lastFull,
+        lastIncremental,
         lastFull.map(b -> Duration.between(b.stopTime(), clock.instant())),
+        lastIncremental.map(b -> Duration.between(b.stopTime(), clock.instant())),
         next,
-        perDestination);
+        health);
+  }
+
+  private static Optional<BackupSummary> newest(List<BackupSummary> backups, String type) {
+    return backups.stream()
+        .filter(b -> b.type().equals(type))
+        .max(Comparator.comparing(BackupSummary::stopTime));
   }
 }

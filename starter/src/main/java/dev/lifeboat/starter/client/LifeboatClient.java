@@ -1,6 +1,7 @@
 package dev.lifeboat.starter.client;
 
 import dev.lifeboat.config.TemporalSettings;
+import dev.lifeboat.workflows.backup.BackupInventoryWorkflow;
 import dev.lifeboat.workflows.backup.BackupWorkflow;
 import dev.lifeboat.workflows.backup.ListBackupsWorkflow;
 import dev.lifeboat.workflows.backup.RetentionWorkflow;
@@ -8,6 +9,7 @@ import dev.lifeboat.workflows.backup.VerifyBackupWorkflow;
 import dev.lifeboat.workflows.common.DrSearchAttributes;
 import dev.lifeboat.workflows.common.TaskQueues;
 import dev.lifeboat.workflows.health.ClusterHealthWorkflow;
+import dev.lifeboat.workflows.model.BackupInventory;
 import dev.lifeboat.workflows.model.BackupProgress;
 import dev.lifeboat.workflows.model.BackupRequest;
 import dev.lifeboat.workflows.model.BackupResult;
@@ -212,6 +214,16 @@ public final class LifeboatClient implements AutoCloseable {
     return List.of(
         WorkflowStub.fromTyped(workflow)
             .getResult(timeout.toMillis(), TimeUnit.MILLISECONDS, BackupSummary[].class));
+  }
+
+  /** Lists every backup copy, naming the destinations that could not be listed. */
+  public BackupInventory backupInventory(String cluster, Duration timeout) throws TimeoutException {
+    BackupInventoryWorkflow workflow =
+        client.newWorkflowStub(
+            BackupInventoryWorkflow.class, shortRun("backup-inventory-" + cluster, cluster));
+    WorkflowClient.start(workflow::inventory, cluster);
+    return WorkflowStub.fromTyped(workflow)
+        .getResult(timeout.toMillis(), TimeUnit.MILLISECONDS, BackupInventory.class);
   }
 
   /** Verifies a backup in every destination (VerifyBackupWorkflow). */

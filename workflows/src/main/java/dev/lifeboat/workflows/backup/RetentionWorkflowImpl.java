@@ -15,11 +15,12 @@ import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 
-/** Lists every destination, plans by age keeping the newest backup, then deletes if asked. */
+/**
+ * Lists every destination, plans with {@link RetentionPlanner} (by age or count, never the newest,
+ * the newest verified, or a parent of a kept backup), then deletes if asked.
+ */
 public class RetentionWorkflowImpl implements RetentionWorkflow {
 
   private final BackupActivities quick = BackupActivityStubs.quick();
@@ -42,44 +43,47 @@ public class RetentionWorkflowImpl implements RetentionWorkflow {
     Instant cutoff =
         Instant.ofEpochMilli(Workflow.currentTimeMillis())
             .minus(Duration.ofDays(request.daysOrDefault()));
-    // The newest backup is kept whatever its age: a cluster is never left without a backup.
-    Optional<String> newest =
-        all.stream()
-            .max(Comparator.comparing(BackupSummary::stopTime))
-            .map(BackupSummary::backupId);
-    List<BackupSummary> expire = new ArrayList<>();
-    List<BackupSummary> keep = new ArrayList<>();
-    for (BackupSummary copy : all) {
-      boolean old = copy.stopTime().isBefore(cutoff);
-      if (old && !Optional.of(copy.backupId()).equals(newest)) {
-        expire.add(copy);
-      } else {
-        keep.add(copy);
-      }
-    }
+    RetentionPlanner.Plan plan = RetentionPlanner.plan(all, cutoff, request.keepLast());
+    List<BackupSummary> expire = plan.expire();
     List<String> problems = new ArrayList<>();
     if (request.apply()) {
-      List<Promise<Void>> pending = new ArrayList<>();
-      for (BackupSummary copy : expire) {
-        pending.add(
-            Async.procedure(
-                deletions::delete, request.cluster(), copy.backupId(), copy.destination()));
-      }
-      for (int i = 0; i < pending.size(); i++) {
-        try {
-          pending.get(i).get();
-        } catch (ActivityFailure failure) {
-          problems.add(
-              "backup "
-                  + expire.get(i).backupId()
-                  + " in "
-                  + expire.get(i).destination()
-                  + ": "
-                  + Failures.rootMessage(failure));
+      // Newest backup first, its copies in parallel: a run cut short never leaves an incremental
+      // whose parent is gone.
+      int i = 0;
+      while (i < expire.size()) {
+        String backupId = expire.get(i).backupId();
+        List<BackupSummary> copies = new ArrayList<>();
+        while (i < expire.size() && expire.get(i).backupId().equals(backupId)) {
+          copies.add(expire.get(i++));
+        }
+        List<Promise<Void>> pending = new ArrayList<>();
+        for (BackupSummary copy : copies) {
+          pending.add(
+              Async.procedure(
+                  deletions::delete, request.cluster(), copy.backupId(), copy.destination()));
+        }
+        for (int j = 0; j < pending.size(); j++) {
+          try {
+            pending.get(j).get();
+          } catch (ActivityFailure failure) {
+            problems.add(
+                "backup "
+                    + copies.get(j).backupId()
+                    + " in "
+                    + copies.get(j).destination()
+                    + ": "
+                    + Failures.rootMessage(failure));
+          }
         }
       }
     }
     return new RetentionPlan(
-        request.cluster(), request.daysOrDefault(), expire, keep, request.apply(), problems);
+        request.cluster(),
+        request.daysOrDefault(),
+        expire,
+        plan.keep(),
+        request.apply(),
+        problems,
+        plan.keptBecause());
   }
 }

@@ -12,6 +12,8 @@ import java.time.Instant;
  * @param rawBytes plain bytes
  * @param storedBytes bytes stored in this destination
  * @param destination the destination holding this copy
+ * @param parentId the backup an incremental builds on, or null for a full backup
+ * @param verifiedAt when this copy last passed a verification, or null if never
  */
 public record BackupSummary(
     String backupId,
@@ -20,4 +22,19 @@ public record BackupSummary(
     String stopLsn,
     long rawBytes,
     long storedBytes,
-    String destination) {}
+    String destination,
+    String parentId,
+    Instant verifiedAt) {
+
+  /** A full backup's copy that was never verified. */
+  public BackupSummary(
+      String backupId,
+      String type,
+      Instant stopTime,
+      String stopLsn,
+      long rawBytes,
+      long storedBytes,
+      String destination) {
+    this(backupId, type, stopTime, stopLsn, rawBytes, storedBytes, destination, null, null);
+  }
+}

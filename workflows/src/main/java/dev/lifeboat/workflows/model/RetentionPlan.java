@@ -1,6 +1,7 @@
 package dev.lifeboat.workflows.model;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * What retention expires and keeps, and (when applied) what it deleted.
@@ -11,6 +12,7 @@ import java.util.List;
  * @param keep backup copies kept, with the newest always among them
  * @param applied whether the expired copies were deleted
  * @param problems deletions that failed, one sentence each
+ * @param keptBecause why each kept backup is kept, by backup id (e.g. "parent of ...")
  */
 public record RetentionPlan(
     String cluster,
@@ -18,11 +20,16 @@ public record RetentionPlan(
     List<BackupSummary> expire,
     List<BackupSummary> keep,
     boolean applied,
-    List<String> problems) {
+    List<String> problems,
+    Map<String, String> keptBecause) {
 
   public RetentionPlan {
     expire = List.copyOf(expire);
     keep = List.copyOf(keep);
     problems = problems == null ? List.of() : List.copyOf(problems);
+    keptBecause =
+        keptBecause == null
+            ? Map.of()
+            : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(keptBecause));
   }
 }
