@@ -63,25 +63,50 @@ public final class BackupSchedules {
    */
   public static List<Plan> plan(LifeboatConfig config) {
     BackupSettings backup = config.requireBackup();
-    String cron =
-        switch (backup.strategy()) {
-          case "daily" -> "0 0 * * *";
-          case "weekly" -> "0 0 * * 0";
-          default ->
-              throw new IllegalArgumentException(
-                  "backup strategy '"
-                      + backup.strategy()
-                      + "' needs incremental backups or continuous WAL archiving, which this version does not take yet; use daily or weekly");
-        };
     List<Plan> plans = new ArrayList<>();
     for (String cluster : config.clusters().keySet()) {
-      plans.add(
-          new Plan(
-              "backup-" + cluster + "-" + backup.strategy(),
-              cluster,
-              backup.strategy(),
-              cron,
-              BackupRequest.full(cluster)));
+      String prefix = "backup-" + cluster + "-" + backup.strategy();
+      switch (backup.strategy()) {
+        case "daily" ->
+            plans.add(
+                new Plan(
+                    prefix, cluster, backup.strategy(), "0 0 * * *", BackupRequest.full(cluster)));
+        case "weekly" ->
+            plans.add(
+                new Plan(
+                    prefix, cluster, backup.strategy(), "0 0 * * 0", BackupRequest.full(cluster)));
+        case "hourly" -> {
+          // The incrementals need a files-source parent, so the daily full reads files too; the
+          // 00:00 slot belongs to the full, the incrementals fill the other hours.
+          plans.add(
+              new Plan(
+                  prefix + "-full",
+                  cluster,
+                  backup.strategy(),
+                  "0 0 * * *",
+                  new BackupRequest(
+                      cluster,
+                      BackupRequest.FULL,
+                      null,
+                      List.of(),
+                      0,
+                      BackupRequest.SOURCE_FILES,
+                      null)));
+          plans.add(
+              new Plan(
+                  prefix + "-incremental",
+                  cluster,
+                  backup.strategy(),
+                  "0 1-23 * * *",
+                  BackupRequest.incremental(cluster, null)));
+        }
+        default ->
+            throw new IllegalArgumentException(
+                "backup strategy '"
+                    + backup.strategy()
+                    + "' needs continuous WAL archiving, which this version does not take yet;"
+                    + " use daily, weekly or hourly");
+      }
     }
     return plans;
   }

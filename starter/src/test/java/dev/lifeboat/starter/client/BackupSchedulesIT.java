@@ -1,7 +1,6 @@
 package dev.lifeboat.starter.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.config.LifeboatConfig;
@@ -88,8 +87,51 @@ class BackupSchedulesIT {
   }
 
   @Test
-  void aStrategyThatNeedsIncrementalsIsRefusedWithTheReason() {
-    assertThatThrownBy(() -> BackupSchedules.plan(config("shop", "hourly")))
-        .hasMessageContaining("backup strategy 'hourly' needs incremental backups");
+  void hourlyIsADailyFilesFullAndIncrementalsInTheOtherHours() throws Exception {
+    String cluster = "it-" + UUID.randomUUID().toString().substring(0, 8);
+    LifeboatConfig config = config(cluster, "hourly");
+    List<BackupSchedules.Plan> plans = BackupSchedules.plan(config);
+
+    assertThat(plans)
+        .extracting(BackupSchedules.Plan::id, BackupSchedules.Plan::cron)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("backup-" + cluster + "-hourly-full", "0 0 * * *"),
+            org.assertj.core.groups.Tuple.tuple(
+                "backup-" + cluster + "-hourly-incremental", "0 1-23 * * *"));
+    assertThat(plans.get(0).request().source()).isEqualTo("files");
+    assertThat(plans.get(1).request().typeOrDefault()).isEqualTo("incremental");
+
+    try (LifeboatClient client = LifeboatClient.connect(config.temporal())) {
+      BackupSchedules schedules = client.schedules();
+      try {
+        assertThat(schedules.apply(plans)).allSatisfy(a -> assertThat(a.created()).isTrue());
+        var incremental =
+            io.temporal.client.schedules.ScheduleClient.newInstance(
+                    client.temporal().getWorkflowServiceStubs(),
+                    io.temporal.client.schedules.ScheduleClientOptions.newBuilder().build())
+                .getHandle("backup-" + cluster + "-hourly-incremental");
+        // The next runs fall on the hour but never at midnight, the full backup's slot.
+        assertThat(incremental.describe().getInfo().getNextActionTimes())
+            .isNotEmpty()
+            .allSatisfy(
+                t -> {
+                  java.time.ZonedDateTime at = t.atZone(java.time.ZoneOffset.UTC);
+                  assertThat(at.getMinute()).isZero();
+                  assertThat(at.getHour()).isNotZero();
+                });
+      } finally {
+        for (BackupSchedules.Plan plan : plans) {
+          try {
+            io.temporal.client.schedules.ScheduleClient.newInstance(
+                    client.temporal().getWorkflowServiceStubs(),
+                    io.temporal.client.schedules.ScheduleClientOptions.newBuilder().build())
+                .getHandle(plan.id())
+                .delete();
+          } catch (RuntimeException alreadyGone) {
+            // Nothing to clean up.
+          }
+        }
+      }
+    }
   }
 }
