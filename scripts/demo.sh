@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ./lifeboat demo: brings up the local DR stack, builds Lifeboat, starts a worker, runs a
 # ClusterHealthWorkflow on the cluster `shop` (topology and Web UI link), then takes a full backup
-# into the four configured destinations and verifies it.
+# into two destinations, applies a write load, takes an incremental on top, verifies both and shows
+# the status.
 source "$(dirname "$0")/lib.sh"
 
 bash "$LIFEBOAT_ROOT/scripts/stack.sh" up
@@ -21,16 +22,44 @@ cd "$LIFEBOAT_ROOT"
 status=0
 java -jar "$LIFEBOAT_ROOT/starter/target/lifeboat-cli.jar" health --cluster shop || status=$?
 
-echo
-echo "== A full backup of shop: pg_basebackup, zstd, AES-256 (a new data key), SHA-256, four destinations =="
 CLI=(java -jar "$LIFEBOAT_ROOT/starter/target/lifeboat-cli.jar")
-backup_out="$("${CLI[@]}" backup full --cluster shop | tee /dev/stderr)" || status=1
-backup_id="$(sed -n 's/^Backup \([^ ]*\) of shop.*/\1/p' <<<"$backup_out")"
-if [[ -n "$backup_id" ]]; then
+DEST=s3,nas
+backup_id_of() { sed -n 's/^Backup \([^ ]*\) (.*) of shop.*/\1/p' <<<"$1"; }
+
+echo
+echo "== A full backup of shop: the data directory's files read during pg_backup_start/stop,"
+echo "   zstd, AES-256 (a new data key), SHA-256, into S3 (moto) and a NAS folder =="
+full_out="$("${CLI[@]}" backup full --cluster shop --source files --destination "$DEST" | tee /dev/stderr)" || status=1
+full_id="$(backup_id_of "$full_out")"
+
+echo
+echo "== A write load: 5% of the listings updated, 2,000 new searches =="
+PGPASSWORD="$(cat "$LIFEBOAT_STATE/secrets/pg-shop-app")" psql -h 127.0.0.1 -p "$PG_PRIMARY_PORT" \
+  -U "$PG_APP_USER" -d "$PG_CLUSTER" -XqAt \
+  -c "UPDATE listings SET view_count = view_count + 1 WHERE id % 20 = 0" \
+  -c "INSERT INTO searches (user_id, query, source)
+        SELECT 1 + (g % (SELECT count(*) FROM users)), 'townhouse with garden, g=' || g, 'ios'
+        FROM generate_series(1, 2000) g" >/dev/null || status=1
+
+if [[ -n "$full_id" ]]; then
   echo
-  echo "== Proving it: every object re-read, checked, decrypted and decompressed in every destination =="
-  "${CLI[@]}" backup verify "$backup_id" --cluster shop || status=1
+  echo "== An incremental on top of it: only the pages changed since $full_id, plus the WAL since =="
+  incr_out="$("${CLI[@]}" backup incremental --cluster shop --parent "$full_id" --destination "$DEST" | tee /dev/stderr)" || status=1
+  incr_id="$(backup_id_of "$incr_out")"
+  for id in "$full_id" $incr_id; do
+    echo
+    echo "== Proving $id: every object re-read, checked, decrypted and decompressed =="
+    "${CLI[@]}" backup verify "$id" --cluster shop --destination "$DEST" || status=1
+  done
+  if [[ -n "$incr_id" ]]; then
+    echo
+    "${CLI[@]}" backup show "$incr_id" --cluster shop || status=1
+  fi
 fi
+# DEMO-ARCHIVER
+echo
+echo "== Backup status =="
+"${CLI[@]}" backup status --cluster shop || true
 echo
 echo "The stack keeps running: './lifeboat stack status', './lifeboat stack down' to stop it."
 echo "Temporal Web UI: http://127.0.0.1:$TEMPORAL_UI_PORT/namespaces/default/workflows"

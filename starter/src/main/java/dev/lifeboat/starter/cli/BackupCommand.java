@@ -332,6 +332,13 @@ public final class BackupCommand {
 
     @Mixin ClusterOption clusterOption;
 
+    @Option(
+        names = "--destination",
+        split = ",",
+        paramLabel = "NAME",
+        description = "Only judge these destinations (default: every configured one).")
+    List<String> destinations = List.of();
+
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
@@ -342,6 +349,9 @@ public final class BackupCommand {
       boolean intact = true;
       try (LifeboatClient client = LifeboatClient.connect(loaded.temporal())) {
         for (VerificationSummary v : client.verifyBackup(cluster, backupId, Duration.ofHours(6))) {
+          if (!destinations.isEmpty() && !destinations.contains(v.destination())) {
+            continue;
+          }
           intact &= v.intact();
           out.printf(
               Locale.ROOT,
