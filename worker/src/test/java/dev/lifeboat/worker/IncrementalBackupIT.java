@@ -3,6 +3,10 @@ package dev.lifeboat.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lifeboat.activities.manifest.CopiesRecord;
+import dev.lifeboat.activities.secrets.SecretResolver;
+import dev.lifeboat.activities.storage.BackupStore;
+import dev.lifeboat.activities.storage.DestinationStores;
 import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.config.LifeboatConfig;
 import dev.lifeboat.workflows.backup.BackupInventoryWorkflow;
@@ -11,6 +15,7 @@ import dev.lifeboat.workflows.backup.RetentionWorkflow;
 import dev.lifeboat.workflows.backup.VerifyBackupWorkflow;
 import dev.lifeboat.workflows.common.ErrorTypes;
 import dev.lifeboat.workflows.common.TaskQueues;
+import dev.lifeboat.workflows.model.BackupCopy;
 import dev.lifeboat.workflows.model.BackupInventory;
 import dev.lifeboat.workflows.model.BackupRequest;
 import dev.lifeboat.workflows.model.BackupResult;
@@ -179,6 +184,21 @@ class IncrementalBackupIT {
               assertThat(b.parentId()).isEqualTo(full.backupId());
               assertThat(b.verifiedAt()).isNotNull();
             });
+
+    // Each copy says where the others are, for an operator left with one bucket.
+    try (BackupStore nas =
+        DestinationStores.open(
+            config.requireBackup().destinations().stream()
+                .filter(d -> d.name().equals("nas"))
+                .findFirst()
+                .orElseThrow(),
+            new SecretResolver(config.secretsDir(), env))) {
+      assertThat(CopiesRecord.read(nas, "shop", incremental.backupId()).orElseThrow().copies())
+          .extracting(BackupCopy::destination, BackupCopy::complete)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple("s3", true),
+              org.assertj.core.groups.Tuple.tuple("nas", true));
+    }
 
     Map<String, Long> restoredCounts = new TreeMap<>();
     long[] markers = new long[1];

@@ -13,6 +13,7 @@ import dev.lifeboat.activities.manifest.BackupLayout;
 import dev.lifeboat.activities.manifest.BackupSetWriter;
 import dev.lifeboat.activities.manifest.BackupType;
 import dev.lifeboat.activities.manifest.BackupVerifier;
+import dev.lifeboat.activities.manifest.CopiesRecord;
 import dev.lifeboat.activities.manifest.DataKeyStore;
 import dev.lifeboat.activities.manifest.FileEntry;
 import dev.lifeboat.activities.manifest.Manifest;
@@ -446,6 +447,42 @@ public final class BackupActivitiesImpl implements BackupActivities {
               + " failed: "
               + e.getMessage(),
           ErrorTypes.COPY_FAILED);
+    }
+  }
+
+  @Override
+  public void recordCopies(String cluster, String backupId, List<BackupCopy> copies) {
+    List<BackupCopy> known = new ArrayList<>(copies);
+    CopiesRecord record = new CopiesRecord(backupId, clock.instant(), List.of());
+    // Start from what an earlier record says (a backfill only knows the copies it made).
+    for (BackupCopy copy : copies) {
+      if (copy.complete()) {
+        try (BackupStore store = DestinationStores.open(destination(copy.destination()), secrets)) {
+          record = CopiesRecord.read(store, cluster, backupId).orElse(record);
+          break;
+        } catch (IOException e) {
+          log.warn(
+              "cannot read copies.json of {} in {}: {}",
+              backupId,
+              copy.destination(),
+              e.getMessage());
+        }
+      }
+    }
+    record = record.merge(known, clock.instant());
+    for (BackupCopy copy : record.copies()) {
+      if (!copy.complete()) {
+        continue;
+      }
+      try (BackupStore store = DestinationStores.open(destination(copy.destination()), secrets)) {
+        CopiesRecord.write(store, cluster, record);
+      } catch (IOException | RuntimeException e) {
+        log.warn(
+            "cannot record the copies of {} in {}: {}",
+            backupId,
+            copy.destination(),
+            e.getMessage());
+      }
     }
   }
 

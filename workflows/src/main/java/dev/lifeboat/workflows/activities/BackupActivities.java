@@ -55,6 +55,14 @@ public interface BackupActivities {
   @ActivityMethod
   BackupCopy copy(CopyTask task);
 
+  /**
+   * Records where a backup's copies are: merges {@code copies} into the {@code copies.json} of
+   * every destination that holds a sealed copy. Best effort per destination: one that cannot be
+   * written is skipped (its record is rewritten when a later copy or backfill records again).
+   */
+  @ActivityMethod
+  void recordCopies(String cluster, String backupId, List<BackupCopy> copies);
+
   /** Lists the sealed backups of a cluster in one destination, oldest first. */
   @ActivityMethod
   List<BackupSummary> list(String cluster, String destination);

@@ -50,6 +50,10 @@ public class BackfillCopiesWorkflowImpl implements BackfillCopiesWorkflow {
     for (Promise<BackupCopy> copy : pending) {
       made.add(copy.get());
     }
+    if (Workflow.getVersion(BackupWorkflowImpl.RECORD_COPIES_CHANGE, Workflow.DEFAULT_VERSION, 1)
+        == 1) {
+      copies.recordCopies(cluster, backupId, made);
+    }
     Workflow.upsertTypedSearchAttributes(DrSearchAttributes.OUTCOME.valueSet("complete"));
     return made;
   }

@@ -59,6 +59,9 @@ public class BackupWorkflowImpl implements BackupWorkflow {
               .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(5).build())
               .build());
 
+  /** Runs started before copies.json existed replay without the activity that writes it. */
+  static final String RECORD_COPIES_CHANGE = "record-copies";
+
   /** Failures about the request or the source, not the destination that was being tried. */
   private static final List<String> FATAL_FOR_EVERY_DESTINATION =
       List.of(
@@ -128,6 +131,9 @@ public class BackupWorkflowImpl implements BackupWorkflow {
     List<BackupCopy> ordered = new ArrayList<>();
     for (String destination : destinations) {
       ordered.add(results.get(destination));
+    }
+    if (Workflow.getVersion(RECORD_COPIES_CHANGE, Workflow.DEFAULT_VERSION, 1) == 1) {
+      configuration.recordCopies(cluster, backupId, ordered);
     }
     BackupResult result =
         new BackupResult(

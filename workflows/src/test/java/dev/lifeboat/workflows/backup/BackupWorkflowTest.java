@@ -100,6 +100,7 @@ class BackupWorkflowTest {
     assertThat(result.startLsn()).isEqualTo("0/5000028");
     verify(backups).copy(new CopyTask("shop", result.backupId(), "s3", "gcs"));
     verify(backups).copy(new CopyTask("shop", result.backupId(), "s3", "nas"));
+    verify(backups).recordCopies("shop", result.backupId(), result.copies());
     assertThat(
             WorkflowStub.fromTyped(workflow)
                 .describe()
