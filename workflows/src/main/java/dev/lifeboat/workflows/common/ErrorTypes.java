@@ -36,5 +36,17 @@ public final class ErrorTypes {
   /** Listing, verifying or deleting backups in a destination failed; retried. */
   public static final String STORE_OPERATION_FAILED = "StoreOperationFailed";
 
+  /** Archiving WAL failed for a reason a retry may cure (the database or the spool); retried. */
+  public static final String WAL_ARCHIVE_FAILED = "WalArchiveFailed";
+
+  /** {@code pg_receivewal} is not installed on the worker that serves the source's region. */
+  public static final String WAL_TOOL_MISSING = "WalToolMissing";
+
+  /**
+   * The WAL the archive needs next is no longer on the server: the archive has a gap, and only a
+   * new full backup gives a restorable starting point again.
+   */
+  public static final String WAL_GAP = "WalGap";
+
   private ErrorTypes() {}
 }
