@@ -397,8 +397,16 @@ public final class WalArchiverActivitiesImpl implements WalArchiverActivities {
             warning = null;
             if (receiver == null || !receiver.alive()) {
               if (receiver != null) {
-                log.warn("pg_receivewal exited with {}; restarting it", receiver.exitCode());
+                checkLog(receiver);
+                warning =
+                    "pg_receivewal exited with "
+                        + receiver.exitCode()
+                        + " (see "
+                        + state.resolve(WalReceiver.LOG_FILE)
+                        + "); restarting it";
+                log.warn(warning);
               }
+              dropTornPartials();
               receiver =
                   WalReceiver.start(program, spool, state, task.source(), task.slot(), password);
             }
@@ -630,6 +638,25 @@ public final class WalArchiverActivitiesImpl implements WalArchiverActivities {
           throw app;
         }
         d.failed(name, e, clock.instant());
+      }
+    }
+
+    /**
+     * A {@code .partial} segment that is neither empty nor padded to the segment size was torn by a
+     * kill while pg_receivewal created it; pg_receivewal refuses to resume from it. Its WAL was
+     * never reported as flushed, so the slot still holds it on the server: deleting it loses
+     * nothing.
+     */
+    void dropTornPartials() throws IOException {
+      try (Stream<Path> files = Files.list(spool)) {
+        for (Path partial :
+            files.filter(p -> p.getFileName().toString().endsWith(".partial")).toList()) {
+          long size = Files.size(partial);
+          if (size != 0 && size != segmentSize) {
+            log.warn("deleting torn {} ({} bytes) from the spool", partial.getFileName(), size);
+            Files.delete(partial);
+          }
+        }
       }
     }
 
