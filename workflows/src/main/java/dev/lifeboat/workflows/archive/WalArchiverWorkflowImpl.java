@@ -47,6 +47,9 @@ public class WalArchiverWorkflowImpl implements WalArchiverWorkflow {
   /** Time a slice gets beyond its length to ship what is closed. */
   static final Duration SLICE_GRACE = Duration.ofMinutes(15);
 
+  /** Attempts of one slice (about 8 minutes of retries) before the primary is looked up again. */
+  static final int MAX_ATTEMPTS = 10;
+
   /** How long to wait before looking for a primary again when there is none. */
   static final Duration NO_PRIMARY_WAIT = Duration.ofSeconds(30);
 
@@ -168,9 +171,13 @@ public class WalArchiverWorkflowImpl implements WalArchiverWorkflow {
     } catch (ActivityFailure failure) {
       if (stopRequested && failure.getCause() instanceof CanceledFailure) {
         log.info("WAL archiving slice of {} cancelled by stop", task.cluster());
-      } else {
+      } else if (failure.getCause() instanceof ApplicationFailure app && app.isNonRetryable()) {
         status = withError(status, Failures.rootMessage(failure));
         throw failure;
+      } else {
+        // Retries ran out (the source is down, perhaps failed over): look for the primary again.
+        status = withError(status, Failures.rootMessage(failure));
+        log.warn("WAL archiving slice of {} failed: {}", task.cluster(), status.lastError());
       }
     } catch (CanceledFailure cancelled) {
       log.info("WAL archiving slice of {} cancelled by stop", task.cluster());
@@ -273,6 +280,8 @@ public class WalArchiverWorkflowImpl implements WalArchiverWorkflow {
                     .setInitialInterval(Duration.ofSeconds(2))
                     .setBackoffCoefficient(2)
                     .setMaximumInterval(Duration.ofMinutes(1))
+                    // Then the workflow probes again, so a failover moves the archiver along.
+                    .setMaximumAttempts(MAX_ATTEMPTS)
                     .setDoNotRetry(
                         ErrorTypes.MISSING_SECRET,
                         ErrorTypes.UNKNOWN_DESTINATION,
