@@ -1,5 +1,6 @@
 package dev.lifeboat.starter;
 
+import dev.lifeboat.starter.cli.ArchiveCommand;
 import dev.lifeboat.starter.cli.BackupCommand;
 import dev.lifeboat.starter.cli.ConfigCommand;
 import dev.lifeboat.starter.cli.ErrorReporter;
@@ -21,6 +22,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       HealthCommand.class,
       BackupCommand.class,
+      ArchiveCommand.class,
       ScheduleCommand.class,
       ConfigCommand.class,
       CommandLine.HelpCommand.class

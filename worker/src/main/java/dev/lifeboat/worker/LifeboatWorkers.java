@@ -1,11 +1,13 @@
 package dev.lifeboat.worker;
 
+import dev.lifeboat.activities.archive.WalArchiverActivitiesImpl;
 import dev.lifeboat.activities.backup.BackupActivitiesImpl;
 import dev.lifeboat.activities.postgres.PgConnections;
 import dev.lifeboat.activities.postgres.PostgresActivitiesImpl;
 import dev.lifeboat.activities.secrets.SecretResolver;
 import dev.lifeboat.activities.topology.TopologyActivitiesImpl;
 import dev.lifeboat.config.LifeboatConfig;
+import dev.lifeboat.workflows.archive.WalArchiverWorkflowImpl;
 import dev.lifeboat.workflows.backup.BackfillCopiesWorkflowImpl;
 import dev.lifeboat.workflows.backup.BackupInventoryWorkflowImpl;
 import dev.lifeboat.workflows.backup.BackupWorkflowImpl;
@@ -57,6 +59,13 @@ public final class LifeboatWorkers {
 
     BackupActivitiesImpl backups =
         new BackupActivitiesImpl(config, secrets, connections, Clock.systemUTC());
+    WalArchiverActivitiesImpl walArchiver =
+        new WalArchiverActivitiesImpl(
+            config,
+            secrets,
+            connections,
+            Clock.systemUTC(),
+            WalArchiverActivitiesImpl.spoolRoot(environment));
 
     Worker orchestration = factory.newWorker(TaskQueues.ORCHESTRATION, WORKER_OPTIONS);
     orchestration.registerWorkflowImplementationTypes(
@@ -66,14 +75,16 @@ public final class LifeboatWorkers {
         ListBackupsWorkflowImpl.class,
         BackupInventoryWorkflowImpl.class,
         VerifyBackupWorkflowImpl.class,
-        RetentionWorkflowImpl.class);
+        RetentionWorkflowImpl.class,
+        WalArchiverWorkflowImpl.class);
     orchestration.registerActivitiesImplementations(new TopologyActivitiesImpl(config), backups);
     queues.add(TaskQueues.ORCHESTRATION);
 
     // Probes and base backups run next to the region's database hosts.
     for (String region : config.servedRegions()) {
       Worker regional = factory.newWorker(TaskQueues.forRegion(region), WORKER_OPTIONS);
-      regional.registerActivitiesImplementations(new PostgresActivitiesImpl(connections), backups);
+      regional.registerActivitiesImplementations(
+          new PostgresActivitiesImpl(connections), backups, walArchiver);
       queues.add(TaskQueues.forRegion(region));
     }
     return queues;

@@ -1,5 +1,6 @@
 package dev.lifeboat.activities.backup;
 
+import dev.lifeboat.activities.archive.WalArchive;
 import dev.lifeboat.activities.backup.files.FilesBackup;
 import dev.lifeboat.activities.backup.files.LowLevelBackupSession;
 import dev.lifeboat.activities.codec.CompressionSpec;
@@ -144,7 +145,7 @@ public final class BackupActivitiesImpl implements BackupActivities {
           new Heartbeats(context, "reading", estimateBytes(source, task.cluster()));
       Taken taken =
           useFiles(task, backup, source)
-              ? takeFiles(task, source, writer, backup.readers(), parent, heartbeats)
+              ? takeFiles(task, source, store, writer, backup.readers(), parent, heartbeats)
               : takeStream(source, password, backup.maxRate(), writer, heartbeats);
       Facts facts = readFacts(source, task.cluster());
       SourceInfo info =
@@ -256,6 +257,7 @@ public final class BackupActivitiesImpl implements BackupActivities {
   private Taken takeFiles(
       BaseBackupTask task,
       NodeSpec source,
+      BackupStore store,
       BackupSetWriter writer,
       int readers,
       Manifest parent,
@@ -272,8 +274,12 @@ public final class BackupActivitiesImpl implements BackupActivities {
               readers,
               FilesBackup.DEFAULT_BUNDLE_BYTES,
               n -> heartbeats.bytesTransferred(read.addAndGet(n)));
+      // WAL the archiver already sealed in this destination is not stored again.
       FilesBackup.Result result =
-          files.run("lifeboat " + task.cluster() + " " + task.backupId(), parentOf(parent));
+          files.run(
+              "lifeboat " + task.cluster() + " " + task.backupId(),
+              parentOf(parent),
+              segment -> WalArchive.contains(store, task.cluster(), segment));
       return new Taken(
           Manifest.METHOD_FILES,
           result.stop().timeline(),

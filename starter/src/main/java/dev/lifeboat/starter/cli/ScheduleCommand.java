@@ -25,7 +25,8 @@ public final class ScheduleCommand {
       mixinStandardHelpOptions = true,
       description = {
         "Create or update, per cluster, the Temporal Schedule of backup.strategy (BACKUP_STRATEGY):",
-        "daily = full at 00:00 UTC, weekly = full on Sunday 00:00 UTC. Overlapping runs are skipped;",
+        "daily = full at 00:00 UTC, weekly = full on Sunday 00:00 UTC, continuous = daily full plus",
+        "the WAL archiver (started unless running). Overlapping runs are skipped;",
         "a run missed while Temporal was down starts if it is at most an hour late. Idempotent."
       })
   static final class Apply implements Callable<Integer> {
@@ -46,6 +47,10 @@ public final class ScheduleCommand {
               applied.plan().request().typeOrDefault(),
               applied.plan().cluster(),
               applied.plan().cron());
+          if (BackupSchedules.CONTINUOUS.equals(applied.plan().strategy())) {
+            out.printf(
+                "running wal-archiver-%s: continuous WAL archiving%n", applied.plan().cluster());
+          }
         }
       }
       return ExitCodes.OK;

@@ -7,6 +7,7 @@ import dev.lifeboat.workflows.common.DrSearchAttributes;
 import dev.lifeboat.workflows.common.TaskQueues;
 import dev.lifeboat.workflows.model.BackupRequest;
 import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
+import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.schedules.Schedule;
 import io.temporal.client.schedules.ScheduleActionStartWorkflow;
@@ -34,10 +35,23 @@ public final class BackupSchedules {
   /** A run missed while the server was down is still started if it is at most this late. */
   static final Duration CATCH_UP_WINDOW = Duration.ofHours(1);
 
+  /** The strategy that adds continuous WAL archiving to a daily full backup. */
+  public static final String CONTINUOUS = "continuous";
+
   private final ScheduleClient schedules;
+  private final WorkflowClient workflows;
 
   public BackupSchedules(ScheduleClient schedules) {
+    this(schedules, null);
+  }
+
+  /**
+   * @param workflows starts the WAL archiver of the {@code continuous} strategy; may be null when
+   *     no plan is continuous
+   */
+  public BackupSchedules(ScheduleClient schedules, WorkflowClient workflows) {
     this.schedules = schedules;
+    this.workflows = workflows;
   }
 
   /**
@@ -67,7 +81,8 @@ public final class BackupSchedules {
     for (String cluster : config.clusters().keySet()) {
       String prefix = "backup-" + cluster + "-" + backup.strategy();
       switch (backup.strategy()) {
-        case "daily" ->
+        // continuous = a daily full as the starting point, plus the WAL archiver (see apply).
+        case "daily", "continuous" ->
             plans.add(
                 new Plan(
                     prefix, cluster, backup.strategy(), "0 0 * * *", BackupRequest.full(cluster)));
@@ -104,14 +119,17 @@ public final class BackupSchedules {
             throw new IllegalArgumentException(
                 "backup strategy '"
                     + backup.strategy()
-                    + "' needs continuous WAL archiving, which this version does not take yet;"
-                    + " use daily, weekly or hourly");
+                    + "' is not known; use "
+                    + String.join(", ", BackupSettings.STRATEGIES));
       }
     }
     return plans;
   }
 
-  /** Creates each planned schedule, or updates it in place when it exists. */
+  /**
+   * Creates each planned schedule, or updates it in place when it exists; for the {@code
+   * continuous} strategy also starts the cluster's WAL archiver unless it runs.
+   */
   public List<Applied> apply(List<Plan> plans) {
     List<Applied> applied = new ArrayList<>();
     for (Plan plan : plans) {
@@ -123,6 +141,12 @@ public final class BackupSchedules {
         ScheduleHandle handle = schedules.getHandle(plan.id());
         handle.update(current -> new ScheduleUpdate(schedule));
         applied.add(new Applied(plan, false));
+      }
+      if (CONTINUOUS.equals(plan.strategy())) {
+        if (workflows == null) {
+          throw new IllegalStateException("the continuous strategy needs a workflow client");
+        }
+        new ArchiveClient(workflows).ensureRunning(plan.cluster());
       }
     }
     return applied;

@@ -269,7 +269,8 @@ public final class LifeboatClient implements AutoCloseable {
             service == null ? client.getWorkflowServiceStubs() : service,
             io.temporal.client.schedules.ScheduleClientOptions.newBuilder()
                 .setNamespace(settings.namespace())
-                .build()));
+                .build()),
+        client);
   }
 
   /** Returns the underlying Temporal client for operations not wrapped here. */

@@ -36,6 +36,18 @@ public final class ErrorTypes {
   /** Listing, verifying or deleting backups in a destination failed; retried. */
   public static final String STORE_OPERATION_FAILED = "StoreOperationFailed";
 
+  /** Archiving WAL failed for a reason a retry may cure (the database or the spool); retried. */
+  public static final String WAL_ARCHIVE_FAILED = "WalArchiveFailed";
+
+  /** {@code pg_receivewal} is not installed on the worker that serves the source's region. */
+  public static final String WAL_TOOL_MISSING = "WalToolMissing";
+
+  /**
+   * WAL that the archive or an incremental needs is no longer on the server: the archive or the
+   * chain would have a gap, and only a new full backup gives a restorable starting point again.
+   */
+  public static final String WAL_GAP = "WalGap";
+
   private ErrorTypes() {}
 
   /** The files source was asked for but the worker cannot read the node's data directory. */
@@ -48,7 +60,4 @@ public final class ErrorTypes {
 
   /** An incremental's parent has no sealed copy in the destination tried: try the next one. */
   public static final String PARENT_MISSING = "ParentMissing";
-
-  /** The WAL between an incremental's parent and itself is gone: the chain would have a gap. */
-  public static final String WAL_GAP = "WalGap";
 }

@@ -1,5 +1,6 @@
 package dev.lifeboat.activities.backup.files;
 
+import dev.lifeboat.activities.archive.WalSegments;
 import dev.lifeboat.activities.manifest.BackupSetWriter;
 import dev.lifeboat.activities.manifest.FileEntry;
 import dev.lifeboat.activities.storage.ProgressListener;
@@ -51,6 +52,12 @@ public final class FilesBackup {
    */
   public record Parent(
       String backupId, long timeline, long startLsn, long stopLsn, Map<String, Long> fileSizes) {}
+
+  /** Answers whether the WAL archive already holds a segment. */
+  @FunctionalInterface
+  public interface WalArchiveCheck {
+    boolean contains(String segment) throws IOException;
+  }
 
   /** The WAL between the parent and this backup is gone from the server: the chain has a gap. */
   public static final class WalGapException extends IOException {
@@ -116,6 +123,19 @@ public final class FilesBackup {
    * @param parent the parent of an incremental, or null for a full backup
    */
   public Result run(String label, Parent parent) throws IOException, SQLException {
+    return run(label, parent, segment -> false);
+  }
+
+  /**
+   * Takes the backup.
+   *
+   * @param label the backup label, such as the backup id
+   * @param parent the parent of an incremental, or null for a full backup
+   * @param archived whether a WAL segment is already sealed in the WAL archive of the destination;
+   *     an incremental stores only the segments since its parent that the archive lacks
+   */
+  public Result run(String label, Parent parent, WalArchiveCheck archived)
+      throws IOException, SQLException {
     Path dataDirectory = session.dataDirectory();
     if (!Files.isReadable(dataDirectory.resolve("global").resolve("pg_control"))) {
       throw new IOException(
@@ -131,7 +151,12 @@ public final class FilesBackup {
     if (parent != null) {
       // The WAL from the parent's stop up to the reservation is read before the backup's
       // checkpoint, which may recycle it; from the reservation on, the slot keeps it.
-      List<String> sinceParent = walSinceParent(parent, reserved);
+      List<String> sinceParent = new ArrayList<>();
+      for (String segment : walSinceParent(parent, reserved)) {
+        if (!archived.contains(segment)) {
+          sinceParent.add(segment);
+        }
+      }
       List<BundlePlanner.Bundle> walBundles =
           BundlePlanner.plan(walSources(dataDirectory, sinceParent, parent), bundleBytes, 1);
       entries.addAll(writeAll(walBundles));
@@ -151,7 +176,7 @@ public final class FilesBackup {
     LowLevelBackupSession.Stop stop = session.stop();
     List<String> consistencySegments =
         WalSegments.between(
-            stop.timeline(), reserved.lsn(), stop.stopLsn(), session.walSegmentSize());
+            (int) stop.timeline(), reserved.lsn(), stop.stopLsn(), session.walSegmentSize());
     List<BundleSource> consistency =
         new ArrayList<>(walSources(dataDirectory, consistencySegments, null));
     segments.addAll(consistencySegments);
@@ -189,7 +214,7 @@ public final class FilesBackup {
       return List.of();
     }
     return WalSegments.between(
-        reserved.timeline(), parent.stopLsn(), reservedSegment * size - 1, size);
+        (int) reserved.timeline(), parent.stopLsn(), reservedSegment * size - 1, size);
   }
 
   /**

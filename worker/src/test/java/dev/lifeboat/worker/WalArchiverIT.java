@@ -1,0 +1,351 @@
+package dev.lifeboat.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lifeboat.activities.archive.WalArchive;
+import dev.lifeboat.activities.archive.WalSeal;
+import dev.lifeboat.activities.archive.WalSegments;
+import dev.lifeboat.activities.codec.keys.KeyProvider;
+import dev.lifeboat.activities.codec.keys.KeyProviders;
+import dev.lifeboat.activities.secrets.SecretResolver;
+import dev.lifeboat.activities.storage.BackupStore;
+import dev.lifeboat.activities.storage.DestinationStores;
+import dev.lifeboat.config.BackupSettings.DestinationSettings;
+import dev.lifeboat.config.ConfigLoader;
+import dev.lifeboat.config.LifeboatConfig;
+import dev.lifeboat.workflows.archive.WalArchiverWorkflow;
+import dev.lifeboat.workflows.common.TaskQueues;
+import dev.lifeboat.workflows.model.Lsn;
+import dev.lifeboat.workflows.model.NodeSpec;
+import dev.lifeboat.workflows.model.WalArchiveStatus;
+import dev.lifeboat.workflows.model.WalArchiverRequest;
+import dev.lifeboat.workflows.model.WalDestinationHealth;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Continuous WAL archiving of the local stack's cluster {@code shop} with a real {@code
+ * pg_receivewal}, into the four configured destinations (their own bucket {@code lifeboat-it-wal}),
+ * across a worker killed with SIGKILL: afterwards every segment from the first archived to the
+ * newest is in every destination and verifies.
+ */
+class WalArchiverIT {
+
+  private static final Path WORKER_JAR =
+      RealStack.ROOT.resolve("worker/target/lifeboat-worker.jar");
+  private static final String SLOT = "lifeboat_archiver_shop_it";
+  private static final long SEGMENT = WalSegments.DEFAULT_SEGMENT_SIZE;
+
+  private static final Path OUTPUT = RealStack.ROOT.resolve("worker/target/wal-archiver-it");
+
+  @TempDir Path dir;
+  private Map<String, String> env;
+  private LifeboatConfig config;
+  private WorkflowServiceStubs service;
+  private WorkflowClient client;
+  private NodeSpec primary;
+
+  @BeforeEach
+  void connect() throws Exception {
+    if (Files.exists(OUTPUT)) {
+      try (Stream<Path> old = Files.walk(OUTPUT)) {
+        old.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+    Files.createDirectories(OUTPUT);
+    env = new HashMap<>(System.getenv());
+    env.put("LIFEBOAT_KEY_FILE", dir.resolve("kek.json").toString());
+    env.put("LIFEBOAT_NAS_DIR", dir.resolve("nas").toString());
+    // The spool and the workers' logs stay in target/ after a run, for a post-mortem.
+    env.put("LIFEBOAT_WAL_SPOOL", OUTPUT.resolve("spool").toString());
+    // Its own buckets: no other test or the demo sees these WAL objects.
+    env.put("BACKUP_BUCKET", "lifeboat-it-wal");
+    config = new ConfigLoader(env).load(RealStack.ROOT.resolve("lifeboat.yaml"));
+    primary = config.cluster("shop").orElseThrow().nodes().get(0);
+    service =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder()
+                .setTarget(config.temporal().address())
+                .build());
+    client =
+        WorkflowClient.newInstance(
+            service,
+            WorkflowClientOptions.newBuilder().setNamespace(config.temporal().namespace()).build());
+  }
+
+  @AfterEach
+  void disconnect() throws Exception {
+    try {
+      dropSlot();
+    } finally {
+      service.shutdown();
+    }
+  }
+
+  @Test
+  void aWorkerKilledWhileArchivingLeavesNoGapAndTheLagIsReported() throws Exception {
+    String workflowId = "wal-archiver-shop-it-" + UUID.randomUUID();
+    Process first = startWorker();
+    Process second = null;
+    WalArchiverWorkflow archiver =
+        client.newWorkflowStub(
+            WalArchiverWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(workflowId)
+                .setTaskQueue(TaskQueues.ORCHESTRATION)
+                .setWorkflowExecutionTimeout(Duration.ofMinutes(20))
+                .build());
+    try {
+      WorkflowClient.start(
+          archiver::archive, new WalArchiverRequest("shop", SLOT, 120, 0, 2, 0, null));
+      WalArchiverWorkflow running = client.newWorkflowStub(WalArchiverWorkflow.class, workflowId);
+
+      long slotDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+      while (!slotExists()) {
+        assertThat(System.nanoTime())
+            .as("slot %s created within 90 s", SLOT)
+            .isLessThan(slotDeadline);
+        Thread.sleep(500);
+      }
+      String firstSwitch = writeAndSwitch(200);
+      WalArchiveStatus before =
+          awaitStatus(running, s -> s.lastSegment() != null, Duration.ofMinutes(3));
+      String firstArchived = before.lastSegment();
+      assertThat(firstArchived).isLessThanOrEqualTo(segmentBefore(firstSwitch));
+
+      // Unarchived writes show as lag; archiving them makes it drop.
+      writeRows(2000);
+      WalArchiveStatus lagging =
+          awaitStatus(running, s -> s.lagBytes() > 100_000, Duration.ofSeconds(60));
+      assertThat(lagging.primaryLsn()).isNotNull();
+      assertThat(lagging.lagSeconds()).isGreaterThan(0);
+      String switched = switchWal();
+      WalArchiveStatus caughtUp =
+          awaitStatus(
+              running,
+              s ->
+                  s.lastSegment() != null
+                      && s.lastSegment().compareTo(segmentBefore(switched)) >= 0
+                      && s.lagMeasuredAt() != null
+                      && s.lagMeasuredAt().isAfter(s.lastArchivedAt()),
+              Duration.ofMinutes(2));
+      assertThat(caughtUp.lagBytes()).isLessThan(lagging.lagBytes());
+
+      // SIGKILL the worker mid-stream, keep writing while it is gone, then start another one.
+      writeRows(500);
+      first.destroyForcibly();
+      assertThat(first.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      for (int i = 0; i < 3; i++) {
+        writeAndSwitch(300);
+      }
+      second = startWorker();
+      String last = writeAndSwitch(300);
+      String newest = segmentBefore(last);
+      awaitStatus(
+          running,
+          s -> s.completeThrough() != null && s.completeThrough().compareTo(newest) >= 0,
+          Duration.ofMinutes(4));
+
+      assertThat(archiveAttempts(workflowId))
+          .as("the archiving activity was restarted after the kill")
+          .isGreaterThanOrEqualTo(2);
+      SecretResolver secrets = new SecretResolver(config.secretsDir(), env);
+      KeyProvider kek = KeyProviders.open(config.requireBackup().keys(), secrets);
+      for (DestinationSettings destination : config.requireBackup().destinations()) {
+        try (BackupStore store = DestinationStores.open(destination, secrets)) {
+          assertThat(
+                  WalArchive.missing(
+                      store,
+                      "shop",
+                      WalSegments.timeline(firstArchived),
+                      WalSegments.startLsn(firstArchived, SEGMENT),
+                      WalSegments.endLsn(newest, SEGMENT),
+                      SEGMENT))
+              .as(
+                  "segments missing in %s between %s and %s",
+                  destination.name(), firstArchived, newest)
+              .isEmpty();
+          List<String> range = new ArrayList<>();
+          for (String segment : WalArchive.segments(store, "shop")) {
+            if (segment.compareTo(firstArchived) >= 0 && segment.compareTo(newest) <= 0) {
+              range.add(segment);
+            }
+          }
+          assertThat(range.size()).isGreaterThanOrEqualTo(6);
+          for (String segment : range) {
+            WalSeal seal = WalArchive.verify(store, "shop", segment, kek);
+            assertThat(seal.rawSize()).isEqualTo(SEGMENT);
+            assertThat(seal.encrypted()).isTrue();
+          }
+        }
+      }
+
+      WalArchiveStatus stopped = running.stop(true);
+      assertThat(stopped.phase()).isEqualTo("stopped");
+      assertThat(stopped.destinations())
+          .extracting(WalDestinationHealth::destination)
+          .containsExactly("s3", "gcs", "azure", "nas");
+      assertThat(slotExists()).as("stop(true) dropped the slot").isFalse();
+      WorkflowStub.fromTyped(archiver).getResult(1, TimeUnit.MINUTES, Void.class);
+    } finally {
+      first.destroyForcibly();
+      if (second != null) {
+        second.destroy();
+        second.waitFor(30, TimeUnit.SECONDS);
+      }
+      try {
+        client.newUntypedWorkflowStub(workflowId).terminate("test over");
+      } catch (RuntimeException alreadyClosed) {
+        // Stopped cleanly above.
+      }
+    }
+  }
+
+  /** The name of the segment holding the byte just before {@code lsn}: closed by a switch there. */
+  private static String segmentBefore(String lsn) {
+    return WalSegments.containing(1, Lsn.parse(lsn) - 1, SEGMENT);
+  }
+
+  private WalArchiveStatus awaitStatus(
+      WalArchiverWorkflow workflow, Predicate<WalArchiveStatus> condition, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    WalArchiveStatus status = null;
+    while (System.nanoTime() < deadline) {
+      try {
+        status = workflow.status();
+        if (status != null && condition.test(status)) {
+          return status;
+        }
+      } catch (RuntimeException notYet) {
+        // Between runs or while the worker restarts, queries may fail for a moment.
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError("archiver status did not get there within " + timeout + ": " + status);
+  }
+
+  private void writeRows(int rows) throws Exception {
+    try (Connection connection = RealStack.connect(config, primary);
+        Statement sql = connection.createStatement()) {
+      sql.execute(
+          "CREATE TABLE IF NOT EXISTS lifeboat_it_wal (id bigserial PRIMARY KEY, payload text)");
+      try (PreparedStatement insert =
+          connection.prepareStatement(
+              "INSERT INTO lifeboat_it_wal (payload) SELECT md5(random()::text) || repeat(md5(g::text), 10) FROM generate_series(1, ?) g")) {
+        insert.setInt(1, rows);
+        insert.execute();
+      }
+    }
+  }
+
+  /** Switches to a new WAL segment; returns the LSN where the closed segment ends. */
+  private String switchWal() throws Exception {
+    try (Connection connection = RealStack.connect(config, primary);
+        Statement sql = connection.createStatement();
+        ResultSet row = sql.executeQuery("SELECT pg_switch_wal()::text")) {
+      row.next();
+      return row.getString(1);
+    }
+  }
+
+  private String writeAndSwitch(int rows) throws Exception {
+    writeRows(rows);
+    return switchWal();
+  }
+
+  private boolean slotExists() throws Exception {
+    try (Connection connection = RealStack.connect(config, primary);
+        PreparedStatement find =
+            connection.prepareStatement("SELECT 1 FROM pg_replication_slots WHERE slot_name = ?")) {
+      find.setString(1, SLOT);
+      try (ResultSet row = find.executeQuery()) {
+        return row.next();
+      }
+    }
+  }
+
+  /** A leftover slot would keep WAL on the shared primary forever. */
+  private void dropSlot() throws Exception {
+    try (Connection connection = RealStack.connect(config, primary);
+        PreparedStatement terminate =
+            connection.prepareStatement(
+                "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots"
+                    + " WHERE slot_name = ? AND active_pid IS NOT NULL");
+        PreparedStatement drop =
+            connection.prepareStatement(
+                "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
+                    + " WHERE slot_name = ?")) {
+      terminate.setString(1, SLOT);
+      terminate.execute();
+      Thread.sleep(500);
+      drop.setString(1, SLOT);
+      drop.execute();
+    }
+  }
+
+  /**
+   * The attempt of the running archiving activity (its started event is written only at its end).
+   */
+  private int archiveAttempts(String workflowId) {
+    return service
+        .blockingStub()
+        .describeWorkflowExecution(
+            DescribeWorkflowExecutionRequest.newBuilder()
+                .setNamespace(config.temporal().namespace())
+                .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
+                .build())
+        .getPendingActivitiesList()
+        .stream()
+        .filter(a -> a.getActivityType().getName().equals("Wal_Archive"))
+        .mapToInt(a -> a.getAttempt())
+        .max()
+        .orElse(0);
+  }
+
+  private Process startWorker() throws Exception {
+    int metricsPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      metricsPort = socket.getLocalPort();
+    }
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                "java",
+                "-jar",
+                WORKER_JAR.toString(),
+                RealStack.ROOT.resolve("lifeboat.yaml").toString())
+            .directory(RealStack.ROOT.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(OUTPUT.resolve("worker-" + metricsPort + ".log").toFile());
+    builder.environment().putAll(env);
+    builder.environment().put("LIFEBOAT_METRICS_PORT", Integer.toString(metricsPort));
+    return builder.start();
+  }
+}
