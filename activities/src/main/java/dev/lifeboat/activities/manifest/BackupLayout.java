@@ -7,6 +7,8 @@ package dev.lifeboat.activities.manifest;
  * &lt;cluster&gt;/&lt;backup id&gt;/manifest.json          the manifest
  * &lt;cluster&gt;/&lt;backup id&gt;/manifest.json.sha256   its checksum, written last
  * &lt;cluster&gt;/&lt;backup id&gt;/data/&lt;path&gt;           the objects
+ * &lt;cluster&gt;/&lt;backup id&gt;/copies.json          where the other copies are (a hint)
+ * &lt;cluster&gt;/&lt;backup id&gt;/verified.json        the last verification of this copy
  * keys/&lt;cluster&gt;/&lt;backup id&gt;.json            the wrapped data key
  * </pre>
  *
@@ -18,6 +20,8 @@ public final class BackupLayout {
   public static final String KEYS_PREFIX = "keys/";
   static final String MANIFEST = "manifest.json";
   static final String CHECKSUM = "manifest.json.sha256";
+  static final String COPIES = "copies.json";
+  static final String VERIFIED = "verified.json";
 
   private BackupLayout() {}
 
@@ -32,6 +36,15 @@ public final class BackupLayout {
 
   public static String checksumKey(String cluster, String backupId) {
     return backupPrefix(cluster, backupId) + CHECKSUM;
+  }
+
+  /**
+   * Whether a key is one of a backup's sidecars ({@code copies.json}, {@code verified.json}): files
+   * written beside a sealed backup that are not part of it.
+   */
+  public static boolean isSidecar(String cluster, String backupId, String key) {
+    String prefix = backupPrefix(cluster, backupId);
+    return key.equals(prefix + COPIES) || key.equals(prefix + VERIFIED);
   }
 
   /** The store key of an object of a backup. */

@@ -25,8 +25,6 @@ import java.util.Optional;
  */
 public record CopiesRecord(String backupId, Instant updatedAt, List<BackupCopy> copies) {
 
-  static final String FILE = "copies.json";
-
   public CopiesRecord {
     copies = List.copyOf(copies);
   }
@@ -47,7 +45,7 @@ public record CopiesRecord(String backupId, Instant updatedAt, List<BackupCopy> 
   public static void write(BackupStore store, String cluster, CopiesRecord record)
       throws IOException {
     try (ObjectWriter writer =
-        store.create(BackupLayout.backupPrefix(cluster, record.backupId()) + FILE)) {
+        store.create(BackupLayout.backupPrefix(cluster, record.backupId()) + BackupLayout.COPIES)) {
       writer.write(ManifestStore.JSON.writeValueAsBytes(record));
       writer.commit();
     }
@@ -56,7 +54,8 @@ public record CopiesRecord(String backupId, Instant updatedAt, List<BackupCopy> 
   /** The record in one store, if one was written. */
   public static Optional<CopiesRecord> read(BackupStore store, String cluster, String backupId)
       throws IOException {
-    try (InputStream in = store.open(BackupLayout.backupPrefix(cluster, backupId) + FILE)) {
+    try (InputStream in =
+        store.open(BackupLayout.backupPrefix(cluster, backupId) + BackupLayout.COPIES)) {
       return Optional.of(ManifestStore.JSON.readValue(in, CopiesRecord.class));
     } catch (NoSuchObjectException e) {
       return Optional.empty();

@@ -22,13 +22,12 @@ import java.util.Optional;
 public record VerificationStamp(
     Instant verifiedAt, int objectsChecked, long storedBytes, String toolVersion) {
 
-  static final String FILE = "verified.json";
-
   /** Writes or replaces the stamp of a backup's copy. */
   public static void write(
       BackupStore store, String cluster, String backupId, VerificationStamp stamp)
       throws IOException {
-    try (ObjectWriter writer = store.create(BackupLayout.backupPrefix(cluster, backupId) + FILE)) {
+    try (ObjectWriter writer =
+        store.create(BackupLayout.backupPrefix(cluster, backupId) + BackupLayout.VERIFIED)) {
       writer.write(ManifestStore.JSON.writeValueAsBytes(stamp));
       writer.commit();
     }
@@ -37,7 +36,8 @@ public record VerificationStamp(
   /** The stamp of a backup's copy, if it was ever verified intact. */
   public static Optional<VerificationStamp> read(BackupStore store, String cluster, String backupId)
       throws IOException {
-    try (InputStream in = store.open(BackupLayout.backupPrefix(cluster, backupId) + FILE)) {
+    try (InputStream in =
+        store.open(BackupLayout.backupPrefix(cluster, backupId) + BackupLayout.VERIFIED)) {
       return Optional.of(ManifestStore.JSON.readValue(in, VerificationStamp.class));
     } catch (NoSuchObjectException e) {
       return Optional.empty();
