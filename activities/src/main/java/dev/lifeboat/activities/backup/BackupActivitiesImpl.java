@@ -1,6 +1,7 @@
 package dev.lifeboat.activities.backup;
 
 import dev.lifeboat.activities.archive.WalArchive;
+import dev.lifeboat.activities.archive.WalPruner;
 import dev.lifeboat.activities.backup.files.FilesBackup;
 import dev.lifeboat.activities.backup.files.LowLevelBackupSession;
 import dev.lifeboat.activities.codec.CompressionSpec;
@@ -41,6 +42,7 @@ import dev.lifeboat.workflows.model.Lsn;
 import dev.lifeboat.workflows.model.NodeSpec;
 import dev.lifeboat.workflows.model.TakenBackup;
 import dev.lifeboat.workflows.model.VerificationSummary;
+import dev.lifeboat.workflows.model.WalPruneSummary;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
@@ -489,6 +491,31 @@ public final class BackupActivitiesImpl implements BackupActivities {
             copy.destination(),
             e.getMessage());
       }
+    }
+  }
+
+  @Override
+  public WalPruneSummary pruneWal(
+      String cluster, String destinationName, String keepFromLsn, boolean apply) {
+    DestinationSettings destination = destination(destinationName);
+    try (BackupStore store = DestinationStores.open(destination, secrets)) {
+      WalPruner.Result result =
+          WalPruner.prune(store, cluster, Lsn.parse(keepFromLsn), clock.instant(), apply);
+      return new WalPruneSummary(
+          destination.name(),
+          keepFromLsn,
+          result.segments().size(),
+          result.bytes(),
+          result.keysShredded());
+    } catch (IOException e) {
+      throw ApplicationFailure.newFailure(
+          "cannot prune the WAL archive of "
+              + cluster
+              + " in "
+              + destination.name()
+              + ": "
+              + e.getMessage(),
+          ErrorTypes.STORE_OPERATION_FAILED);
     }
   }
 

@@ -423,6 +423,18 @@ public final class BackupCommand {
               apply ? "deleted" : "expire ", b.backupId(), b.destination(), b.stopTime());
         }
         plan.keptBecause().forEach((id, why) -> out.printf("  keep    %s: %s%n", id, why));
+        for (var wal : plan.wal()) {
+          out.printf(
+              Locale.ROOT,
+              "  WAL in %s before %s: %d segments, %,d bytes %s; %d unused WAL keys %s%n",
+              wal.destination(),
+              wal.keepFromLsn(),
+              wal.segmentsExpired(),
+              wal.bytesExpired(),
+              apply ? "deleted" : "would be deleted",
+              wal.keysShredded().size(),
+              apply ? "shredded" : "would be shredded");
+        }
         for (String problem : plan.problems()) {
           out.println("  FAILED: " + problem);
         }
@@ -562,6 +574,21 @@ public final class BackupCommand {
                     .nextScheduled()
                     .map(Object::toString)
                     .orElse("no schedule; 'lifeboat schedule apply'"));
+        out.println(
+            "  WAL archive:      "
+                + status
+                    .archive()
+                    .map(
+                        a ->
+                            String.format(
+                                Locale.ROOT,
+                                "%s, last segment %s, lag %,d bytes / %.1f s%s",
+                                a.phase(),
+                                a.lastSegment() == null ? "none yet" : a.lastSegment(),
+                                a.lagBytes(),
+                                a.lagSeconds(),
+                                a.warning() == null ? "" : " (" + a.warning() + ")"))
+                    .orElse("no archiver running ('lifeboat archive start')"));
         out.println("  destinations:");
         for (BackupClient.DestinationHealth d : status.destinations()) {
           out.printf(

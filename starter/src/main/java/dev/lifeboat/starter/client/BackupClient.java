@@ -7,6 +7,7 @@ import dev.lifeboat.workflows.model.BackupSummary;
 import dev.lifeboat.workflows.model.RetentionPlan;
 import dev.lifeboat.workflows.model.RetentionRequest;
 import dev.lifeboat.workflows.model.VerificationSummary;
+import dev.lifeboat.workflows.model.WalArchiveStatus;
 import io.temporal.client.schedules.ScheduleListDescription;
 import java.time.Clock;
 import java.time.Duration;
@@ -120,6 +121,7 @@ public final class BackupClient {
    * @param sinceLastIncremental how long ago the last incremental finished
    * @param nextScheduled the next scheduled backup run, if a schedule exists
    * @param destinations the health of each destination, in configuration order
+   * @param archive the WAL archiver's status with the archive lag (RPO), when one runs
    */
   public record Status(
       String cluster,
@@ -128,7 +130,8 @@ public final class BackupClient {
       Optional<Duration> sinceLastFull,
       Optional<Duration> sinceLastIncremental,
       Optional<Instant> nextScheduled,
-      List<DestinationHealth> destinations) {}
+      List<DestinationHealth> destinations,
+      Optional<WalArchiveStatus> archive) {}
 
   /**
    * One destination as the status sees it.
@@ -201,7 +204,17 @@ public final class BackupClient {
         lastFull.map(b -> Duration.between(b.stopTime(), clock.instant())),
         lastIncremental.map(b -> Duration.between(b.stopTime(), clock.instant())),
         next,
-        health);
+        health,
+        archiveStatus());
+  }
+
+  /** The archiver's status, or empty when the cluster has no running archiver. */
+  private Optional<WalArchiveStatus> archiveStatus() {
+    try {
+      return Optional.of(new ArchiveClient(lifeboat.temporal()).status(cluster));
+    } catch (IllegalStateException notRunning) {
+      return Optional.empty();
+    }
   }
 
   private static Optional<BackupSummary> newest(List<BackupSummary> backups, String type) {

@@ -6,6 +6,7 @@ import dev.lifeboat.workflows.model.BaseBackupTask;
 import dev.lifeboat.workflows.model.CopyTask;
 import dev.lifeboat.workflows.model.TakenBackup;
 import dev.lifeboat.workflows.model.VerificationSummary;
+import dev.lifeboat.workflows.model.WalPruneSummary;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
 import java.util.List;
@@ -62,6 +63,17 @@ public interface BackupActivities {
    */
   @ActivityMethod
   void recordCopies(String cluster, String backupId, List<BackupCopy> copies);
+
+  /**
+   * Plans or removes the archived WAL of a cluster in one destination that no remaining backup
+   * needs: the segments before the one holding {@code keepFromLsn}, then the WAL data keys no
+   * remaining segment uses (crypto-shredding).
+   *
+   * @param keepFromLsn the oldest kept backup's stop LSN
+   * @param apply false to only count
+   */
+  @ActivityMethod
+  WalPruneSummary pruneWal(String cluster, String destination, String keepFromLsn, boolean apply);
 
   /** Lists the sealed backups of a cluster in one destination, oldest first. */
   @ActivityMethod

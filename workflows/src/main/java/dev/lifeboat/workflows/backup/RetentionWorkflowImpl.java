@@ -7,6 +7,7 @@ import dev.lifeboat.workflows.common.Failures;
 import dev.lifeboat.workflows.model.BackupSummary;
 import dev.lifeboat.workflows.model.RetentionPlan;
 import dev.lifeboat.workflows.model.RetentionRequest;
+import dev.lifeboat.workflows.model.WalPruneSummary;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Async;
@@ -15,7 +16,9 @@ import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Lists every destination, plans with {@link RetentionPlanner} (by age or count, never the newest,
@@ -77,6 +80,7 @@ public class RetentionWorkflowImpl implements RetentionWorkflow {
         }
       }
     }
+    List<WalPruneSummary> wal = pruneWal(request, plan.keep(), problems);
     return new RetentionPlan(
         request.cluster(),
         request.daysOrDefault(),
@@ -84,6 +88,34 @@ public class RetentionWorkflowImpl implements RetentionWorkflow {
         plan.keep(),
         request.apply(),
         problems,
-        plan.keptBecause());
+        plan.keptBecause(),
+        wal);
+  }
+
+  /**
+   * Plans or removes, per destination, the archived WAL before the oldest kept backup's stop LSN.
+   * Nothing is pruned while no backup is kept: the archive may be all there is.
+   */
+  private List<WalPruneSummary> pruneWal(
+      RetentionRequest request, List<BackupSummary> kept, List<String> problems) {
+    Optional<BackupSummary> oldest =
+        kept.stream()
+            .min(
+                Comparator.comparing(BackupSummary::stopTime)
+                    .thenComparing(BackupSummary::backupId));
+    List<WalPruneSummary> pruned = new ArrayList<>();
+    if (oldest.isEmpty() || oldest.get().stopLsn() == null) {
+      return pruned;
+    }
+    for (String destination : quick.destinations()) {
+      try {
+        pruned.add(
+            deletions.pruneWal(
+                request.cluster(), destination, oldest.get().stopLsn(), request.apply()));
+      } catch (ActivityFailure failure) {
+        problems.add("WAL archive in " + destination + ": " + Failures.rootMessage(failure));
+      }
+    }
+    return pruned;
   }
 }

@@ -13,6 +13,7 @@ import java.util.Map;
  * @param applied whether the expired copies were deleted
  * @param problems deletions that failed, one sentence each
  * @param keptBecause why each kept backup is kept, by backup id (e.g. "parent of ...")
+ * @param wal per destination, the archived WAL no kept backup needs (removed when applied)
  */
 public record RetentionPlan(
     String cluster,
@@ -21,12 +22,14 @@ public record RetentionPlan(
     List<BackupSummary> keep,
     boolean applied,
     List<String> problems,
-    Map<String, String> keptBecause) {
+    Map<String, String> keptBecause,
+    List<WalPruneSummary> wal) {
 
   public RetentionPlan {
     expire = List.copyOf(expire);
     keep = List.copyOf(keep);
     problems = problems == null ? List.of() : List.copyOf(problems);
+    wal = wal == null ? List.of() : List.copyOf(wal);
     keptBecause =
         keptBecause == null
             ? Map.of()

@@ -1,6 +1,7 @@
 package dev.lifeboat.workflows.backup;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.anyBoolean;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.mock;
@@ -13,6 +14,7 @@ import dev.lifeboat.workflows.activities.BackupActivities;
 import dev.lifeboat.workflows.model.BackupSummary;
 import dev.lifeboat.workflows.model.RetentionPlan;
 import dev.lifeboat.workflows.model.RetentionRequest;
+import dev.lifeboat.workflows.model.WalPruneSummary;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -54,6 +56,11 @@ class RetentionWorkflowTest {
                 copy("b-mid", old, "s3"),
                 copy("b-new", now.minus(Duration.ofDays(1)), "s3")));
     when(backups.list("shop", "nas")).thenReturn(List.of(copy("b-old", older, "nas")));
+    when(backups.pruneWal(anyString(), anyString(), anyString(), anyBoolean()))
+        .thenAnswer(
+            call ->
+                new WalPruneSummary(
+                    call.getArgument(1), call.getArgument(2), 3, 3000, List.of("wal-old")));
     worker.registerActivitiesImplementations(backups);
     env.start();
   }
@@ -71,6 +78,10 @@ class RetentionWorkflowTest {
     assertThat(plan.keep()).extracting(BackupSummary::backupId).containsExactly("b-new");
     assertThat(plan.applied()).isFalse();
     verify(backups, never()).delete(anyString(), anyString(), anyString());
+    // The WAL before the oldest kept backup's stop is counted in every destination, not removed.
+    verify(backups).pruneWal("shop", "s3", "0/1", false);
+    verify(backups).pruneWal("shop", "nas", "0/1", false);
+    assertThat(plan.wal()).extracting(WalPruneSummary::segmentsExpired).containsExactly(3, 3);
   }
 
   @Test
