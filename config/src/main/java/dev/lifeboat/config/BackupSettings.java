@@ -17,6 +17,11 @@ import java.util.List;
  * @param destinations where copies go; at least one
  * @param maxRate {@code pg_basebackup --max-rate} (e.g. {@code 50M}), to spare a busy primary's
  *     disks; null for no limit ({@code BACKUP_MAX_RATE})
+ * @param source how base backups read the data: {@code files} (the data directory's files, read by
+ *     the worker on the database host; needed for incrementals), {@code stream} ({@code
+ *     pg_basebackup}, from any host) or {@code auto} (default: {@code files} when the worker can
+ *     read the node's data directory, else {@code stream}) ({@code BACKUP_SOURCE})
+ * @param readers files read at once by the {@code files} source (default 2)
  */
 public record BackupSettings(
     String strategy,
@@ -26,9 +31,15 @@ public record BackupSettings(
     boolean encryption,
     KeySettings keys,
     List<DestinationSettings> destinations,
-    String maxRate) {
+    String maxRate,
+    String source,
+    int readers) {
 
   public static final List<String> STRATEGIES = List.of("daily", "weekly", "hourly", "continuous");
+
+  public static final String SOURCE_AUTO = "auto";
+  public static final List<String> SOURCES = List.of(SOURCE_AUTO, "files", "stream");
+  public static final int DEFAULT_READERS = 2;
 
   public BackupSettings {
     destinations = List.copyOf(destinations);

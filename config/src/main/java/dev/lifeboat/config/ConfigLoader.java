@@ -45,7 +45,9 @@ public final class ConfigLoader {
           "encryption",
           "keys",
           "destinations",
-          "maxRate");
+          "maxRate",
+          "source",
+          "readers");
   private static final Set<String> KEYS_KEYS =
       Set.of("provider", "file", "kmsKeyId", "region", "endpoint", "credentialsSecret");
   private static final Set<String> DESTINATION_KEYS =
@@ -291,6 +293,17 @@ public final class ConfigLoader {
                 + maxRate.value()
                 + "' is not a rate; use kilobytes per second, or a number with k or M, e.g. 50M");
       }
+      Sourced source = sourced("BACKUP_SOURCE", node, "backup.source", BackupSettings.SOURCE_AUTO);
+      if (!BackupSettings.SOURCES.contains(source.value())) {
+        problems.add(
+            source.label()
+                + ": '"
+                + source.value()
+                + "' is not allowed; use "
+                + String.join("|", BackupSettings.SOURCES));
+      }
+      int readers =
+          integer(node, "backup.readers", BackupSettings.DEFAULT_READERS, 1, 64, "a count 1-64");
       return new BackupSettings(
           strategy.value(),
           retentionDays,
@@ -299,7 +312,9 @@ public final class ConfigLoader {
           encryption,
           keys,
           destinations,
-          maxRate.value());
+          maxRate.value(),
+          source.value(),
+          readers);
     }
 
     private BackupSettings.KeySettings keys(JsonNode node, Path base, Path secretsDir) {

@@ -1,16 +1,20 @@
 package dev.lifeboat.activities.backup;
 
+import dev.lifeboat.activities.backup.files.FilesBackup;
+import dev.lifeboat.activities.backup.files.LowLevelBackupSession;
 import dev.lifeboat.activities.codec.CompressionSpec;
 import dev.lifeboat.activities.codec.ObjectPipeline;
 import dev.lifeboat.activities.codec.StoredObject;
 import dev.lifeboat.activities.codec.keys.KeyProvider;
 import dev.lifeboat.activities.codec.keys.KeyProviders;
+import dev.lifeboat.activities.manifest.BackupChain;
 import dev.lifeboat.activities.manifest.BackupDeleter;
 import dev.lifeboat.activities.manifest.BackupLayout;
 import dev.lifeboat.activities.manifest.BackupSetWriter;
 import dev.lifeboat.activities.manifest.BackupType;
 import dev.lifeboat.activities.manifest.BackupVerifier;
 import dev.lifeboat.activities.manifest.DataKeyStore;
+import dev.lifeboat.activities.manifest.FileEntry;
 import dev.lifeboat.activities.manifest.Manifest;
 import dev.lifeboat.activities.manifest.ManifestException;
 import dev.lifeboat.activities.manifest.ManifestStore;
@@ -26,9 +30,11 @@ import dev.lifeboat.config.LifeboatConfig;
 import dev.lifeboat.workflows.activities.BackupActivities;
 import dev.lifeboat.workflows.common.ErrorTypes;
 import dev.lifeboat.workflows.model.BackupCopy;
+import dev.lifeboat.workflows.model.BackupRequest;
 import dev.lifeboat.workflows.model.BackupSummary;
+import dev.lifeboat.workflows.model.BaseBackupTask;
 import dev.lifeboat.workflows.model.CopyTask;
-import dev.lifeboat.workflows.model.FullBackupTask;
+import dev.lifeboat.workflows.model.Lsn;
 import dev.lifeboat.workflows.model.NodeSpec;
 import dev.lifeboat.workflows.model.TakenBackup;
 import dev.lifeboat.workflows.model.VerificationSummary;
@@ -36,6 +42,8 @@ import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -43,9 +51,11 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** Takes full backups with pg_basebackup and copies sealed backups between destinations. */
 public final class BackupActivitiesImpl implements BackupActivities {
@@ -82,7 +92,27 @@ public final class BackupActivitiesImpl implements BackupActivities {
   }
 
   @Override
-  public TakenBackup takeFull(FullBackupTask task) {
+  public TakenBackup takeFull(BaseBackupTask task) {
+    return take(task, false);
+  }
+
+  @Override
+  public TakenBackup takeIncremental(BaseBackupTask task) {
+    if (task.parentId() == null || task.parentId().isBlank()) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "incremental backup " + task.backupId() + " has no parent backup id",
+          ErrorTypes.INVALID_REQUEST);
+    }
+    if (BackupRequest.SOURCE_STREAM.equals(task.method())) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "incremental backups read the data directory's pages and need the files source, not"
+              + " stream: run the worker on the database host",
+          ErrorTypes.FILES_SOURCE_UNAVAILABLE);
+    }
+    return take(task, true);
+  }
+
+  private TakenBackup take(BaseBackupTask task, boolean incremental) {
     ActivityExecutionContext context = Activity.getExecutionContext();
     BackupSettings backup = config.requireBackup();
     DestinationSettings destination = destination(task.destination());
@@ -92,12 +122,13 @@ public final class BackupActivitiesImpl implements BackupActivities {
             ? null
             : secrets.resolve(
                 source.passwordSecret(), "node " + source.name() + " of cluster " + task.cluster());
+    String what = (incremental ? "incremental backup " : "full backup ") + task.backupId();
     try (BackupStore store = DestinationStores.open(destination, secrets)) {
+      Manifest parent = incremental ? parent(store, task) : null;
       // A retry after a crash starts clean: nothing of the failed attempt is left to look like
       // part of this backup. The manifest is sealed last, so no attempt ever looked complete.
       BackupDeleter.delete(store, task.cluster(), task.backupId());
       KeyProvider kek = backup.encryption() ? KeyProviders.open(backup.keys(), secrets) : null;
-      Instant started = clock.instant();
       BackupSetWriter writer =
           BackupSetWriter.begin(
               store,
@@ -107,34 +138,44 @@ public final class BackupActivitiesImpl implements BackupActivities {
               kek,
               clock,
               TOOL_VERSION);
-      StoredObject base;
-      BaseBackupStream.Positions positions;
       Heartbeats heartbeats =
-          new Heartbeats(context, "streaming", estimateBytes(source, task.cluster()));
-      try (BaseBackupStream basebackup =
-          BaseBackupStream.start(source, password, backup.maxRate())) {
-        // Progress counts the bytes read from PostgreSQL, comparable with the database's size.
-        base =
-            writer.add(
-                "base.tar",
-                new CountingInputStream(basebackup.tar(), heartbeats),
-                ProgressListener.NONE);
-        positions = basebackup.finish();
-      }
+          new Heartbeats(context, "reading", estimateBytes(source, task.cluster()));
+      Taken taken =
+          useFiles(task, backup, source)
+              ? takeFiles(task, source, writer, backup.readers(), parent, heartbeats)
+              : takeStream(source, password, backup.maxRate(), writer, heartbeats);
       Facts facts = readFacts(source, task.cluster());
+      SourceInfo info =
+          new SourceInfo(
+              facts.version(),
+              facts.systemIdentifier(),
+              taken.timeline(),
+              taken.startLsn(),
+              taken.stopLsn(),
+              taken.started(),
+              clock.instant());
       Manifest manifest =
           writer.seal(
-              BackupType.FULL,
-              null,
-              new SourceInfo(
-                  facts.version(),
-                  facts.systemIdentifier(),
-                  positions.timeline(),
-                  positions.startLsn(),
-                  positions.stopLsn(),
-                  started,
-                  clock.instant()),
-              facts.rowCounts());
+              incremental ? BackupType.INCREMENTAL : BackupType.FULL,
+              parent == null ? null : parent.backupId(),
+              info,
+              facts.rowCounts(),
+              taken.method(),
+              taken.files(),
+              taken.directories());
+      double share = 1.0;
+      if (parent != null) {
+        Manifest full = BackupChain.of(store, parent).get(0);
+        share = full.storedBytes() == 0 ? 0 : (double) manifest.storedBytes() / full.storedBytes();
+      }
+      log.info(
+          "{} of {} sealed in {}: {} objects, {} bytes stored{}",
+          what,
+          task.cluster(),
+          destination.name(),
+          manifest.objects().size(),
+          manifest.storedBytes(),
+          parent == null ? "" : String.format(" (%.1f%% of the full)", share * 100));
       return new TakenBackup(
           new BackupCopy(
               destination.name(),
@@ -144,14 +185,21 @@ public final class BackupActivitiesImpl implements BackupActivities {
               manifest.objects().size(),
               null),
           facts.version(),
-          positions.timeline(),
-          positions.startLsn(),
-          positions.stopLsn(),
-          base.rawSize());
-    } catch (IOException e) {
+          taken.timeline(),
+          taken.startLsn(),
+          taken.stopLsn(),
+          taken.bytesRead(),
+          taken.method(),
+          share);
+    } catch (FilesBackup.WalGapException e) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          what + " of " + task.cluster() + ": " + e.getMessage(), ErrorTypes.WAL_GAP);
+    } catch (FilesBackup.ParentNotUsableException e) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          what + " of " + task.cluster() + ": " + e.getMessage(), ErrorTypes.PARENT_NOT_USABLE);
+    } catch (IOException | SQLException e) {
       throw ApplicationFailure.newFailure(
-          "full backup "
-              + task.backupId()
+          what
               + " of "
               + task.cluster()
               + " into "
@@ -159,6 +207,183 @@ public final class BackupActivitiesImpl implements BackupActivities {
               + " failed: "
               + e.getMessage(),
           ErrorTypes.BACKUP_FAILED);
+    }
+  }
+
+  /** What either source read, for the manifest. */
+  private record Taken(
+      String method,
+      long timeline,
+      String startLsn,
+      String stopLsn,
+      Instant started,
+      long bytesRead,
+      List<FileEntry> files,
+      List<String> directories) {}
+
+  /** Streams {@code pg_basebackup}'s tar into one object. */
+  private Taken takeStream(
+      NodeSpec source,
+      String password,
+      String maxRate,
+      BackupSetWriter writer,
+      Heartbeats heartbeats)
+      throws IOException {
+    Instant started = clock.instant();
+    try (BaseBackupStream basebackup = BaseBackupStream.start(source, password, maxRate)) {
+      // Progress counts the bytes read from PostgreSQL, comparable with the database's size.
+      StoredObject base =
+          writer.add(
+              "base.tar",
+              new CountingInputStream(basebackup.tar(), heartbeats),
+              ProgressListener.NONE);
+      BaseBackupStream.Positions positions = basebackup.finish();
+      return new Taken(
+          Manifest.METHOD_STREAM,
+          positions.timeline(),
+          positions.startLsn(),
+          positions.stopLsn(),
+          started,
+          base.rawSize(),
+          List.of(),
+          List.of());
+    }
+  }
+
+  /** Reads the data directory's files on a held low-level backup session. */
+  private Taken takeFiles(
+      BaseBackupTask task,
+      NodeSpec source,
+      BackupSetWriter writer,
+      int readers,
+      Manifest parent,
+      Heartbeats heartbeats)
+      throws IOException, SQLException {
+    Instant started = clock.instant();
+    try (LowLevelBackupSession session =
+        LowLevelBackupSession.open(connections.open(source, task.cluster(), "backup"))) {
+      AtomicLong read = new AtomicLong();
+      FilesBackup files =
+          new FilesBackup(
+              session,
+              writer,
+              readers,
+              FilesBackup.DEFAULT_BUNDLE_BYTES,
+              n -> heartbeats.bytesTransferred(read.addAndGet(n)));
+      FilesBackup.Result result =
+          files.run("lifeboat " + task.cluster() + " " + task.backupId(), parentOf(parent));
+      return new Taken(
+          Manifest.METHOD_FILES,
+          result.stop().timeline(),
+          Lsn.format(result.startLsn()),
+          Lsn.format(result.stop().stopLsn()),
+          started,
+          result.bytesRead(),
+          result.files(),
+          result.directories());
+    }
+  }
+
+  private static FilesBackup.Parent parentOf(Manifest parent) {
+    if (parent == null) {
+      return null;
+    }
+    Map<String, Long> sizes = new HashMap<>();
+    for (FileEntry entry : parent.files()) {
+      sizes.put(entry.path(), entry.size());
+    }
+    return new FilesBackup.Parent(
+        parent.backupId(),
+        parent.timeline(),
+        Lsn.parse(parent.startLsn()),
+        Lsn.parse(parent.stopLsn()),
+        sizes);
+  }
+
+  /** The parent's manifest in the landing destination; it must be a files backup. */
+  private static Manifest parent(BackupStore store, BaseBackupTask task) throws IOException {
+    Manifest parent;
+    try {
+      parent = ManifestStore.read(store, task.cluster(), task.parentId());
+    } catch (ManifestException e) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "incremental backup "
+              + task.backupId()
+              + " needs its parent "
+              + task.parentId()
+              + " in "
+              + task.destination()
+              + ": "
+              + e.getMessage(),
+          ErrorTypes.PARENT_MISSING);
+    }
+    if (!Manifest.METHOD_FILES.equals(parent.method())) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "backup "
+              + parent.backupId()
+              + " was taken with pg_basebackup (stream) and holds no per-file list, so it cannot"
+              + " be the parent of an incremental: take a full backup with the files source"
+              + " (lifeboat backup full --source files)",
+          ErrorTypes.PARENT_NOT_USABLE);
+    }
+    return parent;
+  }
+
+  /**
+   * Whether to read files: asked for, or {@code auto} and the worker can read the node's data
+   * directory (it runs on the database host).
+   */
+  private boolean useFiles(BaseBackupTask task, BackupSettings backup, NodeSpec source) {
+    String method =
+        task.method() != null
+            ? task.method()
+            : task.parentId() != null ? BackupRequest.SOURCE_FILES : backup.source();
+    if (BackupRequest.SOURCE_STREAM.equals(method)) {
+      return false;
+    }
+    String problem = filesProblem(source, task.cluster());
+    if (problem == null) {
+      return true;
+    }
+    if (BackupRequest.SOURCE_FILES.equals(method)) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "the files source cannot read node "
+              + source.name()
+              + ": "
+              + problem
+              + "; run the worker of region "
+              + source.region()
+              + " on the database host as a user that can read the data directory, or use"
+              + " --source stream",
+          ErrorTypes.FILES_SOURCE_UNAVAILABLE);
+    }
+    log.info("backing up {} with pg_basebackup: {}", source.name(), problem);
+    return false;
+  }
+
+  /** Why this worker cannot read the node's data directory, or null when it can. */
+  private String filesProblem(NodeSpec node, String cluster) {
+    try (Connection connection = connections.open(node, cluster, "backup");
+        Statement sql = connection.createStatement();
+        ResultSet row = sql.executeQuery("SELECT current_setting('data_directory')")) {
+      row.next();
+      Path dataDirectory = Path.of(row.getString(1));
+      if (!Files.isReadable(dataDirectory.resolve("global").resolve("pg_control"))) {
+        return "its data directory " + dataDirectory + " is not readable on this worker";
+      }
+      Path pid = dataDirectory.resolve("postmaster.pid");
+      List<String> lines = Files.isReadable(pid) ? Files.readAllLines(pid) : List.of();
+      if (lines.size() < 4 || !lines.get(3).strip().equals(String.valueOf(node.port()))) {
+        return "the data directory "
+            + dataDirectory
+            + " on this worker does not belong to the server on port "
+            + node.port();
+      }
+      return null;
+    } catch (SQLException e) {
+      return "reading its data_directory setting failed (" + e.getMessage() + ")";
+    } catch (IOException e) {
+      return "its postmaster.pid is not readable (" + e.getMessage() + ")";
     }
   }
 
@@ -170,6 +395,22 @@ public final class BackupActivitiesImpl implements BackupActivities {
     try (BackupStore source = DestinationStores.open(from, secrets);
         BackupStore target = DestinationStores.open(to, secrets)) {
       Manifest manifest = ManifestStore.read(source, task.cluster(), task.backupId());
+      if (manifest.parentId() != null) {
+        // An incremental without its parent cannot be restored; the copy waits for the parent's
+        // own copy (the backfill of the parent comes first, the retry of this one after).
+        try {
+          ManifestStore.read(target, task.cluster(), manifest.parentId());
+        } catch (ManifestException e) {
+          throw new IOException(
+              "its parent "
+                  + manifest.parentId()
+                  + " has no sealed copy in "
+                  + to.name()
+                  + " yet ("
+                  + e.getMessage()
+                  + ")");
+        }
+      }
       BackupDeleter.delete(target, task.cluster(), task.backupId());
       if (manifest.encryption() != null) {
         DataKeyStore.save(

@@ -31,7 +31,9 @@ public final class BackupSetWriter {
   private final CompressionSpec compression;
   private final KeyProvider kek;
   private final ObjectCodec codec;
-  private final List<StoredObject> objects = new ArrayList<>();
+  // Bundles are written by several readers at once.
+  private final List<StoredObject> objects =
+      java.util.Collections.synchronizedList(new ArrayList<>());
   private final Clock clock;
   private final String toolVersion;
 
@@ -89,9 +91,28 @@ public final class BackupSetWriter {
     return stored;
   }
 
-  /** Writes and seals the manifest: from now on the backup exists. */
+  /** Writes and seals the manifest of a {@code stream} backup: from now on the backup exists. */
   public Manifest seal(
       BackupType type, String parentId, SourceInfo source, Map<String, Long> rowCounts)
+      throws IOException {
+    return seal(type, parentId, source, rowCounts, Manifest.METHOD_STREAM, List.of(), List.of());
+  }
+
+  /**
+   * Writes and seals the manifest: from now on the backup exists.
+   *
+   * @param method {@link Manifest#METHOD_STREAM} or {@link Manifest#METHOD_FILES}
+   * @param files the data directory's files, for the {@code files} method
+   * @param directories the data directory's folders, for the {@code files} method
+   */
+  public Manifest seal(
+      BackupType type,
+      String parentId,
+      SourceInfo source,
+      Map<String, Long> rowCounts,
+      String method,
+      List<FileEntry> files,
+      List<String> directories)
       throws IOException {
     Manifest.EncryptionInfo encryption =
         kek == null
@@ -118,10 +139,13 @@ public final class BackupSetWriter {
             compression.type().label(),
             compression.level(),
             encryption,
-            objects,
+            List.copyOf(objects),
             rowCounts,
             toolVersion,
-            clock.instant());
+            clock.instant(),
+            method,
+            files,
+            directories);
     ManifestStore.write(store, manifest);
     return manifest;
   }

@@ -29,6 +29,13 @@ import java.util.TreeMap;
  * @param rowCounts rows per user table at the backup's end point, for restore validation
  * @param toolVersion the Lifeboat version that wrote it
  * @param createdAt when the manifest was written
+ * @param method how the data was read: {@code stream} ({@code pg_basebackup} into one tar object)
+ *     or {@code files} (the data directory's files read directly into bundles); null in format 1
+ *     manifests, which are all {@code stream}
+ * @param files with the {@code files} method: every file of the data directory at this backup's end
+ *     point, and where its content is; empty for {@code stream}
+ * @param directories with the {@code files} method: every directory to create, relative to the data
+ *     directory, so that empty ones such as {@code pg_wal} exist after a restore
  */
 public record Manifest(
     int formatVersion,
@@ -49,13 +56,28 @@ public record Manifest(
     List<StoredObject> objects,
     Map<String, Long> rowCounts,
     String toolVersion,
-    Instant createdAt) {
+    Instant createdAt,
+    String method,
+    List<FileEntry> files,
+    List<String> directories) {
 
-  /** The manifest format this code writes and reads. */
-  public static final int FORMAT_VERSION = 1;
+  /**
+   * The manifest format this code writes and reads. Format 2 added {@code method}, {@code files}
+   * and {@code directories}; format 1 manifests read as {@code stream} backups.
+   */
+  public static final int FORMAT_VERSION = 2;
+
+  /** The {@code pg_basebackup} tar method. */
+  public static final String METHOD_STREAM = "stream";
+
+  /** The method that reads the data directory's files during {@code pg_backup_start/stop}. */
+  public static final String METHOD_FILES = "files";
 
   public Manifest {
     objects = objects == null ? List.of() : List.copyOf(objects);
+    method = method == null ? METHOD_STREAM : method;
+    files = files == null ? List.of() : List.copyOf(files);
+    directories = directories == null ? List.of() : List.copyOf(directories);
     rowCounts =
         rowCounts == null
             ? Map.of()

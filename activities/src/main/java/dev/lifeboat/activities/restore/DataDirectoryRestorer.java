@@ -5,6 +5,7 @@ import dev.lifeboat.activities.codec.ObjectCodec;
 import dev.lifeboat.activities.codec.ObjectPipeline;
 import dev.lifeboat.activities.codec.StoredObject;
 import dev.lifeboat.activities.codec.keys.KeyProvider;
+import dev.lifeboat.activities.manifest.BackupChain;
 import dev.lifeboat.activities.manifest.BackupLayout;
 import dev.lifeboat.activities.manifest.DataKeyStore;
 import dev.lifeboat.activities.manifest.Manifest;
@@ -16,15 +17,17 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Lays out a PostgreSQL data directory from a full backup: the manifest is checked, the base
- * backup's tar is streamed from the store through verification, decryption and decompression
- * straight into {@code tar -x}, so nothing but the data directory itself touches the disk. A
- * corrupted or missing object stops the restore with the object's name, and the target is removed
- * again, never left half-written.
+ * Lays out a PostgreSQL data directory from a backup. A {@code files} backup is restored with its
+ * chain (the full backup and the incrementals up to it) by {@link FileSetRestorer}. For a {@code
+ * stream} backup the manifest is checked, the base backup's tar is streamed from the store through
+ * verification, decryption and decompression straight into {@code tar -x}, so nothing but the data
+ * directory itself touches the disk. A corrupted or missing object stops the restore with the
+ * object's name, and the target is removed again, never left half-written.
  */
 public final class DataDirectoryRestorer {
 
@@ -50,6 +53,17 @@ public final class DataDirectoryRestorer {
       }
     }
     Manifest manifest = ManifestStore.read(store, cluster, backupId);
+    if (Manifest.METHOD_FILES.equals(manifest.method())) {
+      List<Manifest> chain = BackupChain.of(store, manifest);
+      Files.createDirectories(target);
+      try {
+        FileSetRestorer.apply(store, chain, kek, target);
+      } catch (IOException | RuntimeException e) {
+        deleteTree(target);
+        throw e;
+      }
+      return manifest;
+    }
     StoredObject base =
         manifest.objects().stream()
             .filter(o -> o.path().equals("base.tar"))

@@ -45,7 +45,7 @@ class ManifestStoreTest {
     String json = text(BackupLayout.manifestKey("shop", "b1"));
 
     assertThat(json)
-        .contains("\"formatVersion\" : 1")
+        .contains("\"formatVersion\" : " + Manifest.FORMAT_VERSION)
         .contains("\"startTime\" : \"2026-11-25T00:00:00Z\"")
         .contains("\"path\" : \"base/base.tar\"");
     assertThat(text(BackupLayout.checksumKey("shop", "b1")))
@@ -92,7 +92,7 @@ class ManifestStoreTest {
   void aNewerFormatIsRefusedWithAnUpgradeHint() throws Exception {
     Manifest future =
         new Manifest(
-            2,
+            Manifest.FORMAT_VERSION + 1,
             "b3",
             "shop",
             BackupType.FULL,
@@ -110,7 +110,10 @@ class ManifestStoreTest {
             java.util.List.of(),
             java.util.Map.of(),
             "future",
-            TestBackups.T0);
+            TestBackups.T0,
+            null,
+            null,
+            null);
     ManifestStore.write(store, future);
 
     ManifestException e =

@@ -32,6 +32,7 @@ import picocli.CommandLine.Spec;
     description = "Take, list, verify and expire backups (BackupWorkflow and friends).",
     subcommands = {
       BackupCommand.Full.class,
+      BackupCommand.Incremental.class,
       BackupCommand.ListCommand.class,
       BackupCommand.Verify.class,
       BackupCommand.Cleanup.class,
@@ -44,11 +45,67 @@ public final class BackupCommand {
       name = "full",
       mixinStandardHelpOptions = true,
       description = {
-        "Take a full base backup (pg_basebackup, compressed, encrypted, checksummed) and store it",
-        "in every configured destination (or --destination ...). Waits and shows the progress;",
+        "Take a full base backup (compressed, encrypted, checksummed) and store it in every",
+        "configured destination (or --destination ...). Waits and shows the progress;",
         "exit code 0 when the quorum of copies is sealed."
       })
-  static final class Full implements Callable<Integer> {
+  static final class Full extends TakeBackup {
+
+    @Option(
+        names = "--source",
+        paramLabel = "files|stream",
+        description = {
+          "files: read the data directory during pg_backup_start/stop (the worker runs on the",
+          "database host; needed as the parent of incrementals); stream: pg_basebackup.",
+          "Default: backup.source in lifeboat.yaml (auto)."
+        })
+    String source;
+
+    @Override
+    BackupRequest request(String cluster) {
+      if (source != null
+          && !source.equals(BackupRequest.SOURCE_FILES)
+          && !source.equals(BackupRequest.SOURCE_STREAM)) {
+        throw new IllegalArgumentException(
+            "--source " + source + " is not known; use files or stream");
+      }
+      return new BackupRequest(
+          cluster, BackupRequest.FULL, sourceNode, destinations, quorum, source, null);
+    }
+  }
+
+  /** {@code lifeboat backup incremental}: the pages changed since a parent backup. */
+  @Command(
+      name = "incremental",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Take an incremental backup: only the pages changed since the parent (default: the",
+        "newest backup), new files whole, and the WAL since the parent. Needs a parent taken",
+        "with the files source, and the worker on the database host."
+      })
+  static final class Incremental extends TakeBackup {
+
+    @Option(
+        names = "--parent",
+        paramLabel = "ID",
+        description = "The backup to build on (default: the newest backup of the cluster).")
+    String parent;
+
+    @Override
+    BackupRequest request(String cluster) {
+      return new BackupRequest(
+          cluster,
+          BackupRequest.INCREMENTAL,
+          sourceNode,
+          destinations,
+          quorum,
+          BackupRequest.SOURCE_FILES,
+          parent);
+    }
+  }
+
+  /** What full and incremental backups share: where, how many copies, and following progress. */
+  abstract static class TakeBackup implements Callable<Integer> {
 
     @Mixin ConfigOption config;
 
@@ -84,6 +141,9 @@ public final class BackupCommand {
 
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
+    /** What to ask BackupWorkflow for. */
+    abstract BackupRequest request(String cluster);
+
     @Override
     public Integer call() throws Exception {
       LifeboatConfig loaded = config.load();
@@ -94,9 +154,7 @@ public final class BackupCommand {
       }
       PrintWriter out = spec.commandLine().getOut();
       try (LifeboatClient client = LifeboatClient.connect(loaded.temporal())) {
-        LifeboatClient.BackupRun run =
-            client.startBackup(
-                new BackupRequest(cluster, BackupRequest.FULL, sourceNode, destinations, quorum));
+        LifeboatClient.BackupRun run = client.startBackup(request(cluster));
         out.println("Backup started: " + run.workflowId());
         out.println("Web UI: " + run.uiUrl());
         out.flush();
@@ -171,8 +229,11 @@ public final class BackupCommand {
     private static void print(BackupResult result, PrintWriter out) {
       out.printf(
           Locale.ROOT,
-          "%nBackup %s of %s from %s: WAL %s to %s, %,d bytes read, %d of %d copies sealed (quorum %d)%n",
+          "%nBackup %s (%s, %s) of %s from %s: WAL %s to %s, %,d bytes read, %d of %d copies"
+              + " sealed (quorum %d)%n",
           result.backupId(),
+          result.type(),
+          result.method(),
           result.cluster(),
           result.sourceNode(),
           result.startLsn(),
@@ -181,6 +242,13 @@ public final class BackupCommand {
           result.completeCopies(),
           result.copies().size(),
           result.quorum());
+      if (result.parentId() != null) {
+        out.printf(
+            Locale.ROOT,
+            "  builds on %s; stored size %.1f%% of the full backup's%n",
+            result.parentId(),
+            result.shareOfFull() * 100);
+      }
       for (BackupCopy copy : result.copies()) {
         out.printf(
             Locale.ROOT,

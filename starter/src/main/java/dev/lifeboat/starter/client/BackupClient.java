@@ -64,6 +64,41 @@ public final class BackupClient {
     return lifeboat.awaitBackup(run.workflowId(), LONG);
   }
 
+  /**
+   * Takes a full backup as asked and waits for it.
+   *
+   * @param request the backup, e.g. with a source of {@code files} to be the parent of incrementals
+   */
+  public BackupResult performFullBackup(BackupRequest request) throws TimeoutException {
+    if (!BackupRequest.FULL.equals(request.typeOrDefault()) || !cluster.equals(request.cluster())) {
+      throw new IllegalArgumentException("performFullBackup takes a full backup of " + cluster);
+    }
+    LifeboatClient.BackupRun run = lifeboat.startBackup(request);
+    return lifeboat.awaitBackup(run.workflowId(), LONG);
+  }
+
+  /**
+   * Takes an incremental backup and waits for it.
+   *
+   * @param parentId the backup to build on, or null for the newest
+   * @param destinations destination names, empty for all
+   * @param quorum copies that must be sealed, 0 for all
+   */
+  public BackupResult performIncrementalBackup(
+      String parentId, List<String> destinations, int quorum) throws TimeoutException {
+    LifeboatClient.BackupRun run =
+        lifeboat.startBackup(
+            new BackupRequest(
+                cluster,
+                BackupRequest.INCREMENTAL,
+                null,
+                destinations,
+                quorum,
+                BackupRequest.SOURCE_FILES,
+                parentId));
+    return lifeboat.awaitBackup(run.workflowId(), LONG);
+  }
+
   /** Verifies a backup in every destination. */
   public List<VerificationSummary> verifyBackup(String backupId) throws TimeoutException {
     return lifeboat.verifyBackup(cluster, backupId, LONG);

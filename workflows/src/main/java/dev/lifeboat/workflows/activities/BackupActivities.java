@@ -2,8 +2,8 @@ package dev.lifeboat.workflows.activities;
 
 import dev.lifeboat.workflows.model.BackupCopy;
 import dev.lifeboat.workflows.model.BackupSummary;
+import dev.lifeboat.workflows.model.BaseBackupTask;
 import dev.lifeboat.workflows.model.CopyTask;
-import dev.lifeboat.workflows.model.FullBackupTask;
 import dev.lifeboat.workflows.model.TakenBackup;
 import dev.lifeboat.workflows.model.VerificationSummary;
 import io.temporal.activity.ActivityInterface;
@@ -23,15 +23,30 @@ public interface BackupActivities {
   List<String> destinations();
 
   /**
-   * Streams a full physical base backup ({@code pg_basebackup} in tar format, WAL included) from
-   * the source node into one destination, with per-table row counts, and seals its manifest.
-   * Heartbeats the bytes streamed so far. Runs on the source node's region queue.
+   * Takes a full physical base backup of the source node into one destination, with per-table row
+   * counts and the WAL needed for consistency, and seals its manifest. With the {@code stream}
+   * method it streams {@code pg_basebackup}'s tar; with {@code files} it reads the data directory
+   * between {@code pg_backup_start} and {@code pg_backup_stop} with several readers. Heartbeats the
+   * bytes read so far against an estimate. Runs on the source node's region queue.
    *
-   * @throws io.temporal.failure.ApplicationFailure {@code MissingSecret} or {@code
-   *     UnknownDestination}, not retryable
+   * @throws io.temporal.failure.ApplicationFailure {@code MissingSecret}, {@code
+   *     UnknownDestination} or {@code FilesSourceUnavailable}, not retryable
    */
   @ActivityMethod
-  TakenBackup takeFull(FullBackupTask task);
+  TakenBackup takeFull(BaseBackupTask task);
+
+  /**
+   * Takes an incremental backup on top of {@code task.parentId()}, which must be sealed in the same
+   * destination and taken with the {@code files} method: relation files as page deltas (the pages
+   * whose LSN is at or after the parent's start), new and shrunk files whole, unchanged files as
+   * references, plus its own WAL for consistency; checks that the WAL from the parent's stop is
+   * still available (in the WAL archive or on the server) so the chain has no gap.
+   *
+   * @throws io.temporal.failure.ApplicationFailure {@code ParentNotUsable}, {@code WalGap} or the
+   *     errors of {@link #takeFull}, not retryable
+   */
+  @ActivityMethod
+  TakenBackup takeIncremental(BaseBackupTask task);
 
   /**
    * Copies a sealed backup between destinations byte for byte (no decryption), checking every

@@ -11,9 +11,10 @@ import dev.lifeboat.workflows.model.BackupCopy;
 import dev.lifeboat.workflows.model.BackupProgress;
 import dev.lifeboat.workflows.model.BackupRequest;
 import dev.lifeboat.workflows.model.BackupResult;
+import dev.lifeboat.workflows.model.BackupSummary;
+import dev.lifeboat.workflows.model.BaseBackupTask;
 import dev.lifeboat.workflows.model.ClusterSpec;
 import dev.lifeboat.workflows.model.CopyTask;
-import dev.lifeboat.workflows.model.FullBackupTask;
 import dev.lifeboat.workflows.model.NodeProbe;
 import dev.lifeboat.workflows.model.NodeRole;
 import dev.lifeboat.workflows.model.NodeSpec;
@@ -39,7 +40,10 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 
-/** Read once, land in one destination, copy to the rest in parallel, succeed on a quorum. */
+/**
+ * Read once, land in one destination, copy to the rest in parallel, succeed on a quorum. An
+ * incremental lands only where its parent is, so the first destination holding the parent takes it.
+ */
 public class BackupWorkflowImpl implements BackupWorkflow {
 
   private static final Logger log = Workflow.getLogger(BackupWorkflowImpl.class);
@@ -54,6 +58,14 @@ public class BackupWorkflowImpl implements BackupWorkflow {
               .setStartToCloseTimeout(Duration.ofSeconds(10))
               .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(5).build())
               .build());
+
+  /** Failures about the request or the source, not the destination that was being tried. */
+  private static final List<String> FATAL_FOR_EVERY_DESTINATION =
+      List.of(
+          ErrorTypes.FILES_SOURCE_UNAVAILABLE,
+          ErrorTypes.PARENT_NOT_USABLE,
+          ErrorTypes.WAL_GAP,
+          ErrorTypes.MISSING_SECRET);
 
   private final BackupActivities configuration = BackupActivityStubs.quick();
 
@@ -71,16 +83,16 @@ public class BackupWorkflowImpl implements BackupWorkflow {
     Workflow.upsertTypedSearchAttributes(
         DrSearchAttributes.CLUSTER.valueSet(cluster),
         DrSearchAttributes.KIND.valueSet(DrSearchAttributes.KIND_BACKUP));
-    if (!BackupRequest.FULL.equals(request.typeOrDefault())) {
+    String type = request.typeOrDefault();
+    boolean incremental = BackupRequest.INCREMENTAL.equals(type);
+    if (!incremental && !BackupRequest.FULL.equals(type)) {
       throw failed(
           ApplicationFailure.newNonRetryableFailure(
-              "backup type '"
-                  + request.typeOrDefault()
-                  + "' is not available in this version; use \"full\"",
+              "backup type '" + type + "' is not known; use \"full\" or \"incremental\"",
               ErrorTypes.UNSUPPORTED_BACKUP_TYPE));
     }
     Instant startedAt = Instant.ofEpochMilli(Workflow.currentTimeMillis());
-    backupId = ID_TIME.format(startedAt) + "-full";
+    backupId = ID_TIME.format(startedAt) + (incremental ? "-incr" : "-full");
 
     ClusterSpec spec = topology.describeCluster(cluster);
     NodeSpec source = chooseSource(spec, request.sourceNode());
@@ -98,9 +110,11 @@ public class BackupWorkflowImpl implements BackupWorkflow {
               ErrorTypes.INVALID_REQUEST));
     }
 
+    String parentId = incremental ? chooseParent(cluster, request.parent(), destinations) : null;
+
     phase = "streaming";
     Map<String, BackupCopy> results = new LinkedHashMap<>();
-    TakenBackup taken = land(cluster, source, destinations, results);
+    TakenBackup taken = land(cluster, source, destinations, results, request.source(), parentId);
     if (taken == null) {
       throw failed(
           ApplicationFailure.newNonRetryableFailure(
@@ -119,7 +133,7 @@ public class BackupWorkflowImpl implements BackupWorkflow {
         new BackupResult(
             backupId,
             cluster,
-            BackupRequest.FULL,
+            type,
             source.name(),
             taken.startLsn(),
             taken.stopLsn(),
@@ -127,7 +141,10 @@ public class BackupWorkflowImpl implements BackupWorkflow {
             quorum,
             ordered,
             startedAt,
-            Instant.ofEpochMilli(Workflow.currentTimeMillis()));
+            Instant.ofEpochMilli(Workflow.currentTimeMillis()),
+            parentId,
+            taken.method(),
+            taken.shareOfFull());
     if (result.completeCopies() < quorum) {
       throw failed(
           ApplicationFailure.newNonRetryableFailure(
@@ -199,7 +216,12 @@ public class BackupWorkflowImpl implements BackupWorkflow {
    * retries is recorded and the next one is tried, so one outage does not stop the backup.
    */
   private TakenBackup land(
-      String cluster, NodeSpec source, List<String> destinations, Map<String, BackupCopy> results) {
+      String cluster,
+      NodeSpec source,
+      List<String> destinations,
+      Map<String, BackupCopy> results,
+      String method,
+      String parentId) {
     BackupActivities streaming =
         Workflow.newActivityStub(
             BackupActivities.class,
@@ -212,18 +234,32 @@ public class BackupWorkflowImpl implements BackupWorkflow {
                         .setInitialInterval(Duration.ofSeconds(2))
                         .setMaximumInterval(Duration.ofSeconds(30))
                         .setMaximumAttempts(3)
-                        .setDoNotRetry(ErrorTypes.MISSING_SECRET, ErrorTypes.UNKNOWN_DESTINATION)
+                        .setDoNotRetry(
+                            ErrorTypes.MISSING_SECRET,
+                            ErrorTypes.UNKNOWN_DESTINATION,
+                            ErrorTypes.FILES_SOURCE_UNAVAILABLE,
+                            ErrorTypes.PARENT_NOT_USABLE,
+                            ErrorTypes.PARENT_MISSING,
+                            ErrorTypes.WAL_GAP)
                         .build())
                 .build());
     for (String destination : destinations) {
       landing = destination;
       try {
+        BaseBackupTask task =
+            new BaseBackupTask(cluster, backupId, source, destination, method, parentId);
         TakenBackup taken =
-            streaming.takeFull(new FullBackupTask(cluster, backupId, source, destination));
+            parentId == null ? streaming.takeFull(task) : streaming.takeIncremental(task);
         results.put(destination, taken.copy());
         sealed.add(destination);
         return taken;
       } catch (ActivityFailure failure) {
+        String type = Failures.rootType(failure);
+        if (FATAL_FOR_EVERY_DESTINATION.contains(type)) {
+          // Another destination would fail the same way: say why at once.
+          throw failed(
+              ApplicationFailure.newNonRetryableFailure(Failures.rootMessage(failure), type));
+        }
         results.put(destination, BackupCopy.missing(destination, Failures.rootMessage(failure)));
         log.warn(
             "backup {} could not land in {}: {}",
@@ -254,6 +290,29 @@ public class BackupWorkflowImpl implements BackupWorkflow {
             copy.getKey(), BackupCopy.missing(copy.getKey(), Failures.rootMessage(failure)));
       }
     }
+  }
+
+  /**
+   * The parent of an incremental: the one asked for, or the newest backup of the cluster in the
+   * first destination.
+   */
+  private String chooseParent(String cluster, String requested, List<String> destinations) {
+    if (requested != null && !requested.isBlank()) {
+      return requested;
+    }
+    List<BackupSummary> existing = configuration.list(cluster, destinations.get(0));
+    if (existing.isEmpty()) {
+      throw failed(
+          ApplicationFailure.newNonRetryableFailure(
+              "cluster "
+                  + cluster
+                  + " has no backup in "
+                  + destinations.get(0)
+                  + " for an incremental to build on: take a full backup first"
+                  + " (lifeboat backup full --source files)",
+              ErrorTypes.PARENT_NOT_USABLE));
+    }
+    return existing.get(existing.size() - 1).backupId();
   }
 
   private NodeSpec chooseSource(ClusterSpec spec, String requested) {

@@ -37,4 +37,18 @@ public final class ErrorTypes {
   public static final String STORE_OPERATION_FAILED = "StoreOperationFailed";
 
   private ErrorTypes() {}
+
+  /** The files source was asked for but the worker cannot read the node's data directory. */
+  public static final String FILES_SOURCE_UNAVAILABLE = "FilesSourceUnavailable";
+
+  /**
+   * An incremental's parent cannot carry a delta (taken with pg_basebackup, or another timeline).
+   */
+  public static final String PARENT_NOT_USABLE = "ParentNotUsable";
+
+  /** An incremental's parent has no sealed copy in the destination tried: try the next one. */
+  public static final String PARENT_MISSING = "ParentMissing";
+
+  /** The WAL between an incremental's parent and itself is gone: the chain would have a gap. */
+  public static final String WAL_GAP = "WalGap";
 }

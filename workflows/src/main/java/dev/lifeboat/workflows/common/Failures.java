@@ -18,4 +18,13 @@ public final class Failures {
     }
     return cause instanceof ApplicationFailure app ? app.getOriginalMessage() : cause.getMessage();
   }
+
+  /** Returns the innermost cause's application failure type, or null when it has none. */
+  public static String rootType(Throwable failure) {
+    Throwable cause = failure;
+    while (cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause instanceof ApplicationFailure app ? app.getType() : null;
+  }
 }

@@ -8,7 +8,7 @@ import java.util.List;
  *
  * @param backupId the backup's id
  * @param cluster the cluster
- * @param type {@code full}
+ * @param type {@code full} or {@code incremental}
  * @param sourceNode the node it was read from
  * @param startLsn where it starts
  * @param stopLsn where it is consistent
@@ -17,6 +17,9 @@ import java.util.List;
  * @param copies one entry per destination, complete or not
  * @param startedAt workflow time at the start
  * @param finishedAt workflow time at the end
+ * @param parentId the backup an incremental builds on, or null
+ * @param method how it was read: {@code files} or {@code stream}
+ * @param shareOfFull stored bytes as a share of the chain's full backup (1 for a full backup)
  */
 public record BackupResult(
     String backupId,
@@ -29,7 +32,10 @@ public record BackupResult(
     int quorum,
     List<BackupCopy> copies,
     Instant startedAt,
-    Instant finishedAt) {
+    Instant finishedAt,
+    String parentId,
+    String method,
+    double shareOfFull) {
 
   public BackupResult {
     copies = List.copyOf(copies);

@@ -8,7 +8,9 @@ package dev.lifeboat.workflows.model;
  * @param timeline the timeline
  * @param startLsn where the backup starts
  * @param stopLsn where it is consistent
- * @param rawBytes plain bytes streamed from PostgreSQL
+ * @param rawBytes plain bytes read from PostgreSQL
+ * @param method how it was read: {@code files} or {@code stream}
+ * @param shareOfFull stored bytes as a share of the chain's full backup (1 for a full backup)
  */
 public record TakenBackup(
     BackupCopy copy,
@@ -16,4 +18,18 @@ public record TakenBackup(
     long timeline,
     String startLsn,
     String stopLsn,
-    long rawBytes) {}
+    long rawBytes,
+    String method,
+    double shareOfFull) {
+
+  /** A full backup taken with {@code pg_basebackup}. */
+  public TakenBackup(
+      BackupCopy copy,
+      String postgresVersion,
+      long timeline,
+      String startLsn,
+      String stopLsn,
+      long rawBytes) {
+    this(copy, postgresVersion, timeline, startLsn, stopLsn, rawBytes, "stream", 1.0);
+  }
+}

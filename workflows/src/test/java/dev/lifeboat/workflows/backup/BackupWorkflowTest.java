@@ -21,8 +21,9 @@ import dev.lifeboat.workflows.common.TaskQueues;
 import dev.lifeboat.workflows.model.BackupCopy;
 import dev.lifeboat.workflows.model.BackupRequest;
 import dev.lifeboat.workflows.model.BackupResult;
+import dev.lifeboat.workflows.model.BackupSummary;
+import dev.lifeboat.workflows.model.BaseBackupTask;
 import dev.lifeboat.workflows.model.CopyTask;
-import dev.lifeboat.workflows.model.FullBackupTask;
 import dev.lifeboat.workflows.model.TakenBackup;
 import dev.lifeboat.workflows.shared.Fixtures;
 import io.temporal.api.enums.v1.IndexedValueType;
@@ -114,7 +115,7 @@ class BackupWorkflowTest {
     when(backups.takeFull(any()))
         .thenAnswer(
             call -> {
-              FullBackupTask task = call.getArgument(0);
+              BaseBackupTask task = call.getArgument(0);
               if (task.destination().equals("s3")) {
                 throw ApplicationFailure.newFailure("s3 is down", "BackupFailed");
               }
@@ -189,13 +190,13 @@ class BackupWorkflowTest {
   }
 
   @Test
-  void aBackupTypeThisVersionDoesNotTakeIsRefusedClearly(
+  void anUnknownBackupTypeIsRefusedClearly(
       TestWorkflowEnvironment env, Worker worker, BackupWorkflow workflow) {
     wire(env, worker, List.of("s3"));
     env.start();
 
     assertThatThrownBy(
-            () -> workflow.backup(new BackupRequest("shop", "incremental", null, List.of(), 0)))
+            () -> workflow.backup(new BackupRequest("shop", "differential", null, List.of(), 0)))
         .rootCause()
         .isInstanceOfSatisfying(
             ApplicationFailure.class,
@@ -212,6 +213,59 @@ class BackupWorkflowTest {
     BackupResult result = workflow.backup(new BackupRequest("shop", "full", "tokyo", List.of(), 0));
 
     assertThat(result.sourceNode()).isEqualTo("tokyo");
-    verify(backups).takeFull(new FullBackupTask("shop", result.backupId(), TOKYO, "s3"));
+    verify(backups).takeFull(new BaseBackupTask("shop", result.backupId(), TOKYO, "s3"));
+  }
+
+  @Test
+  void anIncrementalBuildsOnTheNewestBackupAndReportsItsShareOfTheFull(
+      TestWorkflowEnvironment env, Worker worker, BackupWorkflow workflow) {
+    wire(env, worker, List.of("s3", "nas"));
+    when(backups.list("shop", "s3"))
+        .thenReturn(
+            List.of(
+                summary("20261124T000000Z-full"),
+                summary("20261125T000000Z-full"),
+                summary("20261125T010000Z-incr")));
+    when(backups.takeIncremental(any()))
+        .thenReturn(
+            new TakenBackup(
+                copiedTo("s3"), "15.18", 1, "0/6000028", "0/6000100", 6000, "files", 0.08));
+    when(backups.copy(any())).thenAnswer(call -> copiedTo(call.<CopyTask>getArgument(0).to()));
+    env.start();
+
+    BackupResult result = workflow.backup(BackupRequest.incremental("shop", null));
+
+    assertThat(result.backupId()).endsWith("-incr");
+    assertThat(result.type()).isEqualTo("incremental");
+    assertThat(result.parentId()).isEqualTo("20261125T010000Z-incr");
+    assertThat(result.shareOfFull()).isEqualTo(0.08);
+    verify(backups)
+        .takeIncremental(
+            new BaseBackupTask(
+                "shop", result.backupId(), SYDNEY, "s3", "files", "20261125T010000Z-incr"));
+    verify(backups, never()).takeFull(any());
+    verify(backups).copy(new CopyTask("shop", result.backupId(), "s3", "nas"));
+  }
+
+  @Test
+  void anIncrementalWithoutAnyBackupToBuildOnAsksForAFullFirst(
+      TestWorkflowEnvironment env, Worker worker, BackupWorkflow workflow) {
+    wire(env, worker, List.of("s3"));
+    when(backups.list("shop", "s3")).thenReturn(List.of());
+    env.start();
+
+    assertThatThrownBy(() -> workflow.backup(BackupRequest.incremental("shop", null)))
+        .rootCause()
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class,
+            f -> {
+              assertThat(f.getType()).isEqualTo(ErrorTypes.PARENT_NOT_USABLE);
+              assertThat(f.getOriginalMessage()).contains("take a full backup first");
+            });
+    verify(backups, never()).takeIncremental(any());
+  }
+
+  private static BackupSummary summary(String id) {
+    return new BackupSummary(id, "FULL", null, "0/1", 1, 1, "s3");
   }
 }

@@ -1,0 +1,302 @@
+package dev.lifeboat.activities.backup.files;
+
+import dev.lifeboat.activities.manifest.FileEntry;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.function.LongConsumer;
+
+/**
+ * The plain bytes of one bundle: its sources' contents one after the other, read lazily, so a
+ * bundle of any size streams through the data plane without being staged. As it goes it records
+ * each file's {@link FileEntry} (offset and length in the bundle). A file that vanished since the
+ * scan (a dropped table) is left out: WAL replay would remove it anyway.
+ */
+public final class BundleStream extends InputStream {
+
+  private final String object;
+  private final Iterator<BundleSource> sources;
+  private final LongConsumer bytesRead;
+  private final List<FileEntry> entries = new ArrayList<>();
+  private long offset;
+  private Piece current;
+  private long currentStart;
+
+  /**
+   * @param object the bundle's object path, recorded in the entries
+   * @param sources what it holds, in order
+   * @param bytesRead told how many bytes were read from disk, for progress
+   */
+  public BundleStream(String object, List<BundleSource> sources, LongConsumer bytesRead) {
+    this.object = object;
+    this.sources = List.copyOf(sources).iterator();
+    this.bytesRead = bytesRead;
+  }
+
+  /** The entries of the files read so far; complete once the stream has ended. */
+  public List<FileEntry> entries() {
+    return List.copyOf(entries);
+  }
+
+  @Override
+  public int read() throws IOException {
+    byte[] one = new byte[1];
+    int n = read(one, 0, 1);
+    return n < 0 ? -1 : one[0] & 0xFF;
+  }
+
+  @Override
+  public int read(byte[] buffer, int off, int len) throws IOException {
+    if (len == 0) {
+      return 0;
+    }
+    while (true) {
+      if (current == null) {
+        if (!sources.hasNext()) {
+          return -1;
+        }
+        current = open(sources.next());
+        currentStart = offset;
+        continue;
+      }
+      int n = current.read(buffer, off, len);
+      if (n >= 0) {
+        offset += n;
+        return n;
+      }
+      FileEntry entry = current.finish(object, currentStart, offset - currentStart);
+      if (entry != null) {
+        entries.add(entry);
+      }
+      current.close();
+      current = null;
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (current != null) {
+      current.close();
+      current = null;
+    }
+  }
+
+  private Piece open(BundleSource source) throws IOException {
+    if (source instanceof BundleSource.InMemory memory) {
+      return new MemoryPiece(memory);
+    }
+    if (source instanceof BundleSource.WholeFile whole) {
+      return WholePiece.open(whole, bytesRead);
+    }
+    return DeltaPiece.open((BundleSource.PageDelta) source, bytesRead);
+  }
+
+  /** Produces one source's content and then its entry. */
+  private interface Piece {
+    int read(byte[] buffer, int off, int len) throws IOException;
+
+    /** The entry for what was produced, or null to leave the file out. */
+    FileEntry finish(String object, long start, long length);
+
+    void close() throws IOException;
+  }
+
+  private static final class MemoryPiece implements Piece {
+    private final BundleSource.InMemory source;
+    private final ByteArrayInputStream in;
+
+    MemoryPiece(BundleSource.InMemory source) {
+      this.source = source;
+      this.in = new ByteArrayInputStream(source.content());
+    }
+
+    @Override
+    public int read(byte[] buffer, int off, int len) {
+      return in.read(buffer, off, len);
+    }
+
+    @Override
+    public FileEntry finish(String object, long start, long length) {
+      return new FileEntry(source.path(), length, FileEntry.Kind.WHOLE, object, start, length);
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  /** A file read whole, up to its scanned size; a vanished file yields no entry. */
+  private static final class WholePiece implements Piece {
+    private final BundleSource.WholeFile source;
+    private final FileChannel channel;
+    private final LongConsumer bytesRead;
+    private long remaining;
+
+    private WholePiece(BundleSource.WholeFile source, FileChannel channel, LongConsumer bytesRead) {
+      this.source = source;
+      this.channel = channel;
+      this.bytesRead = bytesRead;
+      this.remaining = source.size();
+    }
+
+    static WholePiece open(BundleSource.WholeFile source, LongConsumer bytesRead)
+        throws IOException {
+      return new WholePiece(source, openIfPresent(source.file()), bytesRead);
+    }
+
+    @Override
+    public int read(byte[] buffer, int off, int len) throws IOException {
+      if (channel == null || remaining == 0) {
+        return -1;
+      }
+      int n = channel.read(ByteBuffer.wrap(buffer, off, (int) Math.min(len, remaining)));
+      if (n < 0) {
+        // Truncated while we read: WAL replay restores what the truncation left.
+        remaining = 0;
+        return -1;
+      }
+      remaining -= n;
+      bytesRead.accept(n);
+      return n;
+    }
+
+    @Override
+    public FileEntry finish(String object, long start, long length) {
+      return channel == null
+          ? null
+          : new FileEntry(source.path(), length, FileEntry.Kind.WHOLE, object, start, length);
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (channel != null) {
+        channel.close();
+      }
+    }
+  }
+
+  /**
+   * Reads a relation file page by page and emits only the pages the parent does not hold: those
+   * whose LSN is at or after the parent's start, those past the parent's end, and never-written
+   * (LSN zero) pages, which may replace an older page at the same block after a truncation.
+   */
+  private static final class DeltaPiece implements Piece {
+    private static final int PAGES_PER_READ = 128;
+    private static final int RECORD = 4 + PageHeader.PAGE_SIZE;
+
+    private final BundleSource.PageDelta source;
+    private final FileChannel channel;
+    private final LongConsumer bytesRead;
+    private final byte[] pages = new byte[PAGES_PER_READ * PageHeader.PAGE_SIZE];
+    private final byte[] out = new byte[PAGES_PER_READ * RECORD];
+    private int outLength;
+    private int outPosition;
+    private long nextBlock;
+    private final long blocksToRead;
+    private long pagesEmitted;
+    private boolean ended;
+
+    private DeltaPiece(BundleSource.PageDelta source, FileChannel channel, LongConsumer bytesRead) {
+      this.source = source;
+      this.channel = channel;
+      this.bytesRead = bytesRead;
+      this.blocksToRead = source.size() / PageHeader.PAGE_SIZE;
+    }
+
+    static DeltaPiece open(BundleSource.PageDelta source, LongConsumer bytesRead)
+        throws IOException {
+      return new DeltaPiece(source, openIfPresent(source.file()), bytesRead);
+    }
+
+    @Override
+    public int read(byte[] buffer, int off, int len) throws IOException {
+      while (outPosition == outLength) {
+        if (!fill()) {
+          return -1;
+        }
+      }
+      int n = Math.min(len, outLength - outPosition);
+      System.arraycopy(out, outPosition, buffer, off, n);
+      outPosition += n;
+      return n;
+    }
+
+    /** Reads the next pages and keeps the changed ones; false at the end of the file. */
+    private boolean fill() throws IOException {
+      if (channel == null || ended || nextBlock >= blocksToRead) {
+        ended = true;
+        return false;
+      }
+      int wanted = (int) Math.min(PAGES_PER_READ, blocksToRead - nextBlock);
+      ByteBuffer target = ByteBuffer.wrap(pages, 0, wanted * PageHeader.PAGE_SIZE);
+      while (target.hasRemaining()) {
+        if (channel.read(target) < 0) {
+          break;
+        }
+      }
+      int full = target.position() / PageHeader.PAGE_SIZE;
+      bytesRead.accept(target.position());
+      if (full < wanted) {
+        // Truncated while we read: keep the whole pages we have; WAL replay does the rest.
+        ended = true;
+      }
+      outLength = 0;
+      outPosition = 0;
+      long parentBlocks = source.parentSize() / PageHeader.PAGE_SIZE;
+      for (int i = 0; i < full; i++) {
+        long block = nextBlock + i;
+        long lsn = PageHeader.lsn(pages, i * PageHeader.PAGE_SIZE);
+        boolean changed =
+            block >= parentBlocks
+                || lsn == 0
+                || Long.compareUnsigned(lsn, source.parentStartLsn()) >= 0;
+        if (changed) {
+          int at = outLength;
+          out[at] = (byte) (block >>> 24);
+          out[at + 1] = (byte) (block >>> 16);
+          out[at + 2] = (byte) (block >>> 8);
+          out[at + 3] = (byte) block;
+          System.arraycopy(pages, i * PageHeader.PAGE_SIZE, out, at + 4, PageHeader.PAGE_SIZE);
+          outLength += RECORD;
+          pagesEmitted++;
+        }
+      }
+      nextBlock += full;
+      return true;
+    }
+
+    @Override
+    public FileEntry finish(String object, long start, long length) {
+      if (channel == null) {
+        return null;
+      }
+      long size = nextBlock * PageHeader.PAGE_SIZE;
+      if (pagesEmitted == 0 && size == source.parentSize()) {
+        return new FileEntry(source.path(), size, FileEntry.Kind.UNCHANGED, null, 0, 0);
+      }
+      return new FileEntry(source.path(), size, FileEntry.Kind.DELTA, object, start, length);
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (channel != null) {
+        channel.close();
+      }
+    }
+  }
+
+  private static FileChannel openIfPresent(Path file) throws IOException {
+    try {
+      return FileChannel.open(file, StandardOpenOption.READ);
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+  }
+}

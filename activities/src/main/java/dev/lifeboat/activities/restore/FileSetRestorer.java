@@ -1,0 +1,194 @@
+package dev.lifeboat.activities.restore;
+
+import dev.lifeboat.activities.backup.files.PageHeader;
+import dev.lifeboat.activities.codec.DataKey;
+import dev.lifeboat.activities.codec.ObjectCodec;
+import dev.lifeboat.activities.codec.ObjectPipeline;
+import dev.lifeboat.activities.codec.StoredObject;
+import dev.lifeboat.activities.codec.keys.KeyProvider;
+import dev.lifeboat.activities.manifest.BackupLayout;
+import dev.lifeboat.activities.manifest.DataKeyStore;
+import dev.lifeboat.activities.manifest.FileEntry;
+import dev.lifeboat.activities.manifest.Manifest;
+import dev.lifeboat.activities.storage.BackupStore;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Lays out a data directory from a {@code files} backup and its chain: the full backup first, then
+ * each incremental in order. Every layer's file list is the complete data directory at its end
+ * point, so a layer removes the files the next one no longer lists, rewrites whole files, writes a
+ * delta's pages over the previous layer's file, and leaves unchanged files alone.
+ */
+final class FileSetRestorer {
+
+  private FileSetRestorer() {}
+
+  /** Applies every layer of the chain into {@code target}, which exists and is empty. */
+  static void apply(BackupStore store, List<Manifest> chain, KeyProvider kek, Path target)
+      throws IOException {
+    Set<String> present = new HashSet<>();
+    for (Manifest layer : chain) {
+      applyLayer(store, layer, kek, target, present);
+    }
+    Manifest last = chain.get(chain.size() - 1);
+    for (String directory : last.directories()) {
+      Path dir = target.resolve(directory);
+      Files.createDirectories(dir);
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+    }
+    Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwx------"));
+  }
+
+  private static void applyLayer(
+      BackupStore store, Manifest layer, KeyProvider kek, Path target, Set<String> present)
+      throws IOException {
+    Set<String> listed = new HashSet<>();
+    for (FileEntry entry : layer.files()) {
+      listed.add(entry.path());
+    }
+    for (String path : new ArrayList<>(present)) {
+      if (!listed.contains(path)) {
+        Files.deleteIfExists(target.resolve(path));
+        present.remove(path);
+      }
+    }
+    Map<String, List<FileEntry>> byObject = new LinkedHashMap<>();
+    for (FileEntry entry : layer.files()) {
+      if (entry.kind() == FileEntry.Kind.UNCHANGED) {
+        Path file = target.resolve(entry.path());
+        if (!present.contains(entry.path()) || Files.size(file) != entry.size()) {
+          throw new IOException(
+              "backup "
+                  + layer.backupId()
+                  + " says "
+                  + entry.path()
+                  + " is unchanged since its parent, but the parent's restore did not produce it"
+                  + " with "
+                  + entry.size()
+                  + " bytes: the chain is inconsistent");
+        }
+        continue;
+      }
+      byObject.computeIfAbsent(entry.object(), k -> new ArrayList<>()).add(entry);
+    }
+    DataKey dataKey =
+        layer.encryption() == null
+            ? null
+            : DataKeyStore.open(store, kek, layer.cluster(), layer.backupId());
+    ObjectCodec codec = ObjectCodec.forReading(dataKey);
+    Map<String, StoredObject> objects = new LinkedHashMap<>();
+    for (StoredObject object : layer.objects()) {
+      objects.put(object.path(), object);
+    }
+    for (Map.Entry<String, List<FileEntry>> bundle : byObject.entrySet()) {
+      StoredObject object = objects.get(bundle.getKey());
+      if (object == null) {
+        throw new IOException(
+            "backup "
+                + layer.backupId()
+                + " lists files in object '"
+                + bundle.getKey()
+                + "', which its manifest does not record");
+      }
+      List<FileEntry> entries = new ArrayList<>(bundle.getValue());
+      entries.sort(Comparator.comparingLong(FileEntry::offset));
+      try (InputStream plain =
+          ObjectPipeline.read(
+              store,
+              BackupLayout.objectKey(layer.cluster(), layer.backupId(), object.path()),
+              object,
+              BackupLayout.objectIdentity(layer.cluster(), layer.backupId(), object.path()),
+              codec)) {
+        DataInputStream in = new DataInputStream(plain);
+        long position = 0;
+        for (FileEntry entry : entries) {
+          in.skipNBytes(entry.offset() - position);
+          Path file = target.resolve(entry.path());
+          Files.createDirectories(file.getParent());
+          if (entry.kind() == FileEntry.Kind.WHOLE) {
+            writeWhole(in, entry, file);
+          } else {
+            if (!present.contains(entry.path())) {
+              throw new IOException(
+                  "backup "
+                      + layer.backupId()
+                      + " holds a page delta of "
+                      + entry.path()
+                      + " but its parent has no such file: the chain is inconsistent");
+            }
+            writeDelta(in, entry, file);
+          }
+          present.add(entry.path());
+          position = entry.offset() + entry.length();
+        }
+        // Reading to the end lets the pipeline check the object's size and SHA-256.
+        in.transferTo(OutputStream.nullOutputStream());
+      }
+    }
+  }
+
+  private static void writeWhole(DataInputStream in, FileEntry entry, Path file)
+      throws IOException {
+    try (OutputStream out =
+        Files.newOutputStream(
+            file,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE)) {
+      copy(in, out, entry.length());
+    }
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+  }
+
+  private static void writeDelta(DataInputStream in, FileEntry entry, Path file)
+      throws IOException {
+    int record = 4 + PageHeader.PAGE_SIZE;
+    if (entry.length() % record != 0) {
+      throw new IOException(
+          "the page delta of "
+              + entry.path()
+              + " has "
+              + entry.length()
+              + " bytes, not whole pages");
+    }
+    byte[] page = new byte[PageHeader.PAGE_SIZE];
+    try (RandomAccessFile out = new RandomAccessFile(file.toFile(), "rw")) {
+      out.setLength(entry.size());
+      for (long done = 0; done < entry.length(); done += record) {
+        long block = in.readInt() & 0xFFFFFFFFL;
+        in.readFully(page);
+        out.seek(block * PageHeader.PAGE_SIZE);
+        out.write(page);
+      }
+    }
+  }
+
+  private static void copy(InputStream in, OutputStream out, long length) throws IOException {
+    byte[] buffer = new byte[1 << 16];
+    long remaining = length;
+    while (remaining > 0) {
+      int n = in.read(buffer, 0, (int) Math.min(buffer.length, remaining));
+      if (n < 0) {
+        throw new EOFException("the bundle ended inside a file");
+      }
+      out.write(buffer, 0, n);
+      remaining -= n;
+    }
+  }
+}
