@@ -36,6 +36,7 @@ BENCH_PG_PORT="${BENCH_PG_PORT:-55442}"
 BENCH_TEMPORAL_PORT="${BENCH_TEMPORAL_PORT:-7243}"
 BENCH_TEMPORAL_UI_PORT="${BENCH_TEMPORAL_UI_PORT:-8243}"
 PGBACKREST_PROCESSES=2
+LIFEBOAT_READERS=2
 ZSTD_LEVEL=3
 
 BENCH="$LIFEBOAT_STATE/bench"
@@ -144,6 +145,9 @@ archive_mode = on
 archive_command = 'pgbackrest --config=$PGBR_CONF --stanza=bench archive-push %p'
 shared_buffers = 256MB
 max_wal_size = 4GB
+# Lifeboat's incremental reads the WAL since its parent from the server: without its continuous
+# archiver running, pg_wal must still hold it (pgBackRest gets it from archive_command instead).
+wal_keep_size = 4GB
 logging_collector = off
 log_line_prefix = '%m [%p] bench '
 EOF
@@ -363,6 +367,8 @@ backup:
   retentionDays: 30
   compression: zstd
   compressionLevel: $ZSTD_LEVEL
+  # Files read at once by the files source (pgBackRest: process-max $PGBACKREST_PROCESSES).
+  readers: $LIFEBOAT_READERS
   encryption: true
   keys:
     provider: local
@@ -375,7 +381,7 @@ EOF
 
 # The worker and the CLI see only the generated config: no TEMPORAL_* or BACKUP_* override.
 LIFEBOAT_ENV=(env -u TEMPORAL_ADDRESS -u TEMPORAL_NAMESPACE -u BACKUP_COMPRESSION -u BACKUP_ENCRYPTION
-  -u BACKUP_RETENTION -u BACKUP_STRATEGY -u LIFEBOAT_CONFIG)
+  -u BACKUP_RETENTION -u BACKUP_STRATEGY -u BACKUP_SOURCE -u LIFEBOAT_CONFIG)
 
 start_lifeboat() {
   write_lifeboat_conf
@@ -415,6 +421,15 @@ stop_lifeboat() {
 
 LAST_LIFEBOAT_ID=""
 BACKUP_SEQ=0
+LIFEBOAT_OPTIONAL=false
+
+# A BackupRequest as JSON (docs/backups.md): backup_json TYPE SOURCE [PARENT]
+backup_json() {
+  local parent=null
+  [[ -z "${3:-}" ]] || parent="\"$3\""
+  printf '{"cluster":"bench","type":"%s","sourceNode":null,"destinations":[],"quorum":0,"source":"%s","parent":%s}' \
+    "$1" "$2" "$parent"
+}
 
 # Runs one `lifeboat backup ...` through the CLI and measures it. Wall is the CLI's, end to end
 # (JVM start, workflow, result); CPU is the worker JVM's (with its pg_basebackup) plus the CLI's.
@@ -439,10 +454,11 @@ run_lifeboat() {
       return 3
     fi
     cat "$out" >&2
+    [[ "$LIFEBOAT_OPTIONAL" == true ]] && return 4
     die "lifeboat backup $* failed"
   fi
   worker_after="$(proc_ticks "$WORKER_PID")"
-  LAST_LIFEBOAT_ID="$( (sed -n 's/^Backup \([^ ]*\) of .*/\1/p' "$out"; grep -o '"backupId": *"[^"]*"' "$out" | sed 's/.*"\([^"]*\)"$/\1/') | head -n1 || true)"
+  LAST_LIFEBOAT_ID="$( (sed -n 's/^Backup \([0-9][^ ]*\) .*/\1/p' "$out"; grep -o '"backupId": *"[^"]*"' "$out" | sed 's/.*"\([^"]*\)"$/\1/') | head -n1 || true)"
   [[ -n "$LAST_LIFEBOAT_ID" ]] || { cat "$out" >&2; die "could not read the backup id from the CLI's output"; }
   local worker_cpu cpu size activity
   worker_cpu="$(seconds_of_ticks $((worker_after - worker_before)))"
@@ -455,10 +471,21 @@ run_lifeboat() {
 from datetime import datetime
 m = json.load(open(sys.argv[1]))
 t = lambda s: datetime.fromisoformat(s[:26].rstrip("Z"))
-print("%.2f" % (t(m["stopTime"]) - t(m["startTime"])).total_seconds())' "$LREPO/bench/$LAST_LIFEBOAT_ID/manifest.json")"
+span = (t(m["stopTime"]) - t(m["startTime"])).total_seconds()
+# How an incremental splits: objects holding only WAL, and the data files by kind (the files
+# source records WHOLE, DELTA or UNCHANGED per file).
+wal_objects = {f["object"] for f in m.get("files") or [] if f["path"].startswith("pg_wal/") and f["object"]}
+other_objects = {f["object"] for f in m.get("files") or [] if not f["path"].startswith("pg_wal/") and f["object"]}
+wal = sum(o["size"] for o in m["objects"] if o["path"] in wal_objects - other_objects)
+kinds = {}
+for f in m.get("files") or []:
+    kinds[f["kind"]] = kinds.get(f["kind"], 0) + 1
+split = "" if not kinds else ", WAL-only objects %d bytes, files %s" % (
+    wal, " ".join("%s %d" % kv for kv in sorted(kinds.items())))
+print("%.2fs%s" % (span, split))' "$LREPO/bench/$LAST_LIFEBOAT_ID/manifest.json")"
   record "$name" "$WALL" "$cpu" "$SERVER_CPU" "$size" \
-    "activity ${activity}s; worker ${worker_cpu}s + client ${CLIENT_CPU}s CPU; $LAST_LIFEBOAT_ID"
-  log "  $name: ${WALL}s wall (activity ${activity}s), ${cpu}s CPU (worker $worker_cpu, client $CLIENT_CPU; +${SERVER_CPU}s server), $size bytes"
+    "activity ${activity}; worker ${worker_cpu}s + client ${CLIENT_CPU}s CPU; $LAST_LIFEBOAT_ID"
+  log "  $name: ${WALL}s wall (activity ${activity}), ${cpu}s CPU (worker $worker_cpu, client $CLIENT_CPU; +${SERVER_CPU}s server), $size bytes"
 }
 
 # >>> THE ONE PLACE where Lifeboat features that may not be in this build are invoked. <<<
@@ -469,7 +496,16 @@ run_optional_lifeboat() {
   local name="$1"
   shift
   local status=0
+  LIFEBOAT_OPTIONAL=true
   run_lifeboat "$name" "$@" || status=$?
+  LIFEBOAT_OPTIONAL=false
+  if ((status == 4)); then
+    local why
+    why="$(grep -m1 '^lifeboat: ' "$BENCH/cli.out" | cut -c1-300 || true)"
+    log "  $name: FAILED: $why"
+    record "$name" "" "" "" "" "FAILED: $why"
+    return 4
+  fi
   if ((status == 3)); then
     log "  $name: skipped: not available in this build ($(grep -m1 -E "Unknown option|Unmatched argument|not available|Did you mean" "$BENCH/cli.out"))"
     record "$name" "" "" "" "" "skipped: not available in this build"
@@ -543,11 +579,12 @@ FULL_PARENT=""
 for run in $(seq 1 "$RUNS"); do
   log "run $run of $RUNS (database $DB_BYTES bytes)"
   run_pgbackrest full "pgBackRest full"
-  run_lifeboat "Lifeboat full (stream)" full
-  run_lifeboat "Lifeboat full (stream), no CLI" --temporal-cli '{"cluster":"bench","type":"full","sourceNode":null,"destinations":[],"quorum":0}'
+  run_lifeboat "Lifeboat full (stream)" full --source stream
+  run_lifeboat "Lifeboat full (stream), no CLI" --temporal-cli "$(backup_json full stream)"
   FULL_PARENT="$LAST_LIFEBOAT_ID"
   if run_optional_lifeboat "Lifeboat full (files)" full --source files; then
     FULL_PARENT="$LAST_LIFEBOAT_ID"
+    run_optional_lifeboat "Lifeboat full (files), no CLI" --temporal-cli "$(backup_json full files)" || true
   fi
   run_pg_basebackup "pg_basebackup -Ft"
   run_pg_basebackup "pg_basebackup -Ft server-zstd:3,workers=2" --compress=server-zstd:level=3,workers=2
@@ -559,22 +596,29 @@ log "incremental: UPDATE 5% of the rows, then pgBackRest --type=incr and Lifeboa
 UPDATED=""
 update_rows
 run_pgbackrest incr "pgBackRest incr"
-run_optional_lifeboat "Lifeboat incremental" incremental --parent "$FULL_PARENT" || true
+# Both incrementals build on the same parent, so they hold the same changes: one followed by the
+# lifeboat CLI, one started by the temporal CLI, like the fulls.
+if run_optional_lifeboat "Lifeboat incremental" incremental --parent "$FULL_PARENT"; then
+  run_optional_lifeboat "Lifeboat incremental, no CLI" --temporal-cli "$(backup_json incremental files "$FULL_PARENT")" || true
+fi
 LOAD_AFTER="$(uptime)"
 
-python3 - "$RESULTS" "$DB_BYTES" "$RUNS" "$SCALE" "$UPDATED" "$LOAD_BEFORE" "$LOAD_AFTER" "$BPG" <<'EOF'
+python3 - "$RESULTS" "$DB_BYTES" "$RUNS" "$SCALE" "$UPDATED" "$LOAD_BEFORE" "$LOAD_AFTER" "$BPG" \
+  "$PGBACKREST_PROCESSES" "$LIFEBOAT_READERS" <<'EOF'
 import re, subprocess, sys
-path, db_bytes, runs, scale, updated, load_before, load_after, state = sys.argv[1:]
+path, db_bytes, runs, scale, updated, load_before, load_after, state, pgbr_processes, readers = sys.argv[1:]
 db_bytes = int(db_bytes)
 def sh(cmd):
     return subprocess.run(cmd, shell=True, capture_output=True, text=True).stdout.strip()
 rows = [l.rstrip("\n").split("\t") for l in open(path) if l.strip()]
 names = list(dict.fromkeys(r[0] for r in rows))
 med = {}
+why = {}
 for n in names:
     rs = [r for r in rows if r[0] == n]
     if not rs[0][1]:
         med[n] = None
+        why[n] = rs[0][5]
         continue
     by_wall = sorted(rs, key=lambda r: float(r[1]))
     m = by_wall[(len(by_wall) - 1) // 2]  # the median run by wall time, reported whole
@@ -589,12 +633,16 @@ print("tools:   %s; %s; %s; %s" % (sh("java -version 2>&1 | head -1"), sh("pgbac
 print("load:    before %s\n         after  %s" % (load_before.split("load average:")[-1].strip(), load_after.split("load average:")[-1].strip()))
 print("database: shop at scale %s, %.1f MB on disk (all databases of the cluster); %s run(s), median by wall time"
       % (scale, db_bytes / 1e6, runs))
-print("update:  %s\n" % updated)
+print("update:  %s" % updated)
+print("processes: pgBackRest process-max %s (plus its main process). Lifeboat: one worker JVM; stream source: one"
+      "\n         pg_basebackup (and its walsender), one zstd stream with 2 worker threads; files source: %s reader"
+      "\n         threads, each bundle's zstd stream with up to 2 worker threads (cores here: 2)\n"
+      % (pgbr_processes, readers))
 print("%-42s %8s %8s %8s %8s %13s" % ("what", "wall s", "CPU s", "srv CPU", "MB/s", "output bytes"))
 for n in names:
     m = med[n]
     if m is None:
-        print("%-42s %s" % (n, "skipped: not available in this build"))
+        print("%-42s %s" % (n, why[n]))
         continue
     print("%-42s %8.2f %8.2f %8.2f %8.1f %13d" % (n, m["wall"], m["cpu"], m["server"], db_bytes / 1e6 / m["wall"], m["size"]))
 for n in names:
@@ -625,16 +673,19 @@ print()
 ratio("Lifeboat full (stream)", "pgBackRest full")
 ratio("Lifeboat full (stream), no CLI", "pgBackRest full")
 ratio("Lifeboat full (files)", "pgBackRest full")
+ratio("Lifeboat full (files), no CLI", "pgBackRest full")
+ratio("Lifeboat full (files), no CLI", "tar | zstd -1 -T2")
 ratio("Lifeboat full (stream)", "tar | zstd -1 -T2")
 ratio("Lifeboat full (stream), no CLI", "tar | zstd -1 -T2")
 print()
 def incr(name, full):
     i, f = med.get(name), med.get(full)
     if not i or not f:
-        print("%-22s skipped: not available in this build" % name)
+        print("%-22s not measured: %s" % (name, why.get(name) or why.get(full) or "missing"))
         return
     print("%-22s size %5.1f%% of the full (%d / %d bytes), time %5.1f%% of the full's (%.2f / %.2f s)"
           % (name, 100 * i["size"] / f["size"], i["size"], f["size"], 100 * i["wall"] / f["wall"], i["wall"], f["wall"]))
 incr("pgBackRest incr", "pgBackRest full")
-incr("Lifeboat incremental", "Lifeboat full (files)" if med.get("Lifeboat full (files)") else "Lifeboat full (stream)")
+incr("Lifeboat incremental", "Lifeboat full (files)")
+incr("Lifeboat incremental, no CLI", "Lifeboat full (files), no CLI")
 EOF
