@@ -546,6 +546,15 @@ update_rows() {
   touch "$BPG/updated-$SCALE_TAG"
   bpsql -d shop -c "$sql"
   bpsql -d postgres -c "CHECKPOINT" >/dev/null
+  # The archiver pushes the update's WAL through pgBackRest (compress + encrypt) in the
+  # background; wait for it, so that neither incremental shares the machine with it.
+  local last_segment waited=$SECONDS
+  last_segment="$(bpsql -d postgres -Atc "SELECT pg_walfile_name(pg_switch_wal())")"
+  until [[ "$(bpsql -d postgres -Atc "SELECT coalesce(last_archived_wal, '') >= '$last_segment' FROM pg_stat_archiver")" == t ]]; do
+    ((SECONDS - waited < 600)) || die "WAL archiving did not reach $last_segment within 600 s; see $BPG/pgbackrest-log"
+    sleep 1
+  done
+  log "the update's WAL is archived (up to $last_segment), waited $((SECONDS - waited)) s"
   sleep 1 # the statistics collector reports the counts asynchronously
   after="$(bpsql -d shop -Atc "SELECT sum(n_tup_upd)::bigint FROM pg_stat_user_tables")"
   UPDATED="$((after - before)) of $total rows ($(echo "scale=1; 100 * ($after - $before) / $total" | bc -l)%), pattern $UPDATE"
