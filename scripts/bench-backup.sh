@@ -252,13 +252,15 @@ pg_ticks() {
 
 seconds_of_ticks() { echo "scale=2; $1 / $TICKS" | bc -l; }
 
-# record NAME WALL CLIENT_CPU SERVER_CPU OUTPUT_BYTES NOTE
-record() { printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$RESULTS"; }
+# record NAME WALL CLIENT_CPU SERVER_CPU OUTPUT_BYTES NOTE (plus the load average timed() saw)
+record() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" "${LOAD1:-}" >>"$RESULTS"; }
 
 # Runs "$@" under GNU time; sets WALL, CLIENT_CPU (user+sys of it and its reaped children) and
 # SERVER_CPU (the bench cluster's CPU over the same span).
 timed() {
   local tfile="$BENCH/time.out" pg_before pg_after
+  # The machine may be shared: the 1-minute load average at the start goes with each number.
+  LOAD1="$(cut -d' ' -f1 /proc/loadavg)"
   pg_before="$(pg_ticks)"
   /usr/bin/time -f '%e %U %S' -o "$tfile" "$@" || {
     log "FAILED: $*"
@@ -629,7 +631,7 @@ for n in names:
     by_wall = sorted(rs, key=lambda r: float(r[1]))
     m = by_wall[(len(by_wall) - 1) // 2]  # the median run by wall time, reported whole
     med[n] = dict(wall=float(m[1]), cpu=float(m[2]), server=float(m[3]), size=int(m[4]), note=m[5],
-                  walls=[float(r[1]) for r in rs])
+                  load=m[6], walls=["%.2f (load %s)" % (float(r[1]), r[6]) for r in rs])
 print("machine: %s, %s cores, %s RAM, disk %s" % (
     sh("lscpu | sed -n 's/^Model name: *//p' | head -1"), sh("nproc"), sh("free -h | awk '/Mem:/ {print $2}'"),
     sh("df -h --output=source,size,fstype %s | tail -1 | tr -s ' '" % state) + " (" +
@@ -644,22 +646,23 @@ print("processes: pgBackRest process-max %s (plus its main process). Lifeboat: o
       "\n         pg_basebackup (and its walsender), one zstd stream with 2 worker threads; files source: %s reader"
       "\n         threads, each bundle's zstd stream with up to 2 worker threads (cores here: 2)\n"
       % (pgbr_processes, readers))
-print("%-42s %8s %8s %8s %8s %13s" % ("what", "wall s", "CPU s", "srv CPU", "MB/s", "output bytes"))
+print("%-42s %8s %8s %8s %8s %13s %6s" % ("what", "wall s", "CPU s", "srv CPU", "MB/s", "output bytes", "load"))
 for n in names:
     m = med[n]
     if m is None:
         print("%-42s %s" % (n, why[n]))
         continue
-    print("%-42s %8.2f %8.2f %8.2f %8.1f %13d" % (n, m["wall"], m["cpu"], m["server"], db_bytes / 1e6 / m["wall"], m["size"]))
+    print("%-42s %8.2f %8.2f %8.2f %8.1f %13d %6s" % (n, m["wall"], m["cpu"], m["server"], db_bytes / 1e6 / m["wall"], m["size"], m["load"]))
 for n in names:
     if med[n] is not None and n.startswith("Lifeboat"):
         print("  %-40s %s" % (n, med[n]["note"]))
-print("\n(CPU s: user+sys of the tool's processes; for Lifeboat the worker JVM, its pg_basebackup and the client:"
+print("\n(load: the 1-minute load average when the measurement started; this machine has 2 cores)")
+print("(CPU s: user+sys of the tool's processes; for Lifeboat the worker JVM, its pg_basebackup and the client:"
       "\n the lifeboat CLI, which follows the backup with a progress bar, or for 'no CLI' the temporal CLI.)"
       "\n(srv CPU: the PostgreSQL cluster's processes, incl. walsenders and archive-push, over the same span.)\n")
 for n in names:
     if med[n] is not None and len(med[n]["walls"]) > 1:
-        print("  %-40s wall of every run: %s" % (n, ", ".join("%.2f" % w for w in med[n]["walls"])))
+        print("  %-40s wall of every run: %s" % (n, ", ".join(med[n]["walls"])))
 def ratio(ours, theirs):
     a, b = med.get(ours), med.get(theirs)
     if not a or not b:
