@@ -87,6 +87,8 @@ DATA="$BPG/data-$SCALE_TAG"
 REPO="$BPG/pgbackrest-repo-$SCALE_TAG"
 PGBR_CONF="$BPG/pgbackrest-$SCALE_TAG.conf"
 LOADED="$BPG/loaded-$SCALE_TAG"
+PRISTINE="$BPG/pristine-$SCALE_TAG"
+UPDATED_MARK="$BPG/updated-$SCALE_TAG"
 PG_LOG="$BPG/postgres-$SCALE_TAG.log"
 SECRETS="$BENCH/secrets"
 mkdir -p "$SECRETS"
@@ -182,10 +184,14 @@ stop_bench_pg() {
   fi
 }
 
-# Every run starts from an empty pgBackRest repo, so its disk use does not grow run after run.
-fresh_pgbackrest_repo() {
+# Every run starts from an empty pgBackRest repo, so its disk use does not grow run after run
+# (and a restored data directory never meets WAL of its own future in the archive). Emptied while
+# the cluster is stopped; archive-push fails and retries until stanza-create has run.
+empty_pgbackrest_repo() {
   rm -rf "$REPO"
   as_pg mkdir -p "$REPO"
+}
+create_pgbackrest_stanza() {
   pgbackrest_as_pg stanza-create >/dev/null || die "pgbackrest stanza-create failed; see $BPG/pgbackrest-log"
 }
 
@@ -194,14 +200,6 @@ database_bytes() { bpsql -d postgres -Atc "SELECT sum(pg_database_size(oid))::bi
 load_bench_db() {
   if [[ -f "$LOADED" ]]; then
     log "bench database already loaded at scale $SCALE: $(cat "$LOADED")"
-    if [[ -f "$BPG/updated-$SCALE_TAG" ]]; then
-      # A previous run's 5% update left dead rows; vacuum them so that every run backs up the
-      # same shape of database (the tables keep the 5% of free space the update made).
-      log "  VACUUM (FREEZE, ANALYZE) after the previous run's update"
-      bpsql -d shop -c "VACUUM (FREEZE, ANALYZE)"
-      bpsql -d postgres -c "CHECKPOINT" >/dev/null
-      rm -f "$BPG/updated-$SCALE_TAG"
-    fi
     return 0
   fi
   log "loading the six core shop tables at scale $SCALE into the bench cluster (takes minutes at scale 1)"
@@ -228,6 +226,28 @@ load_bench_db() {
   rows="$(bpsql -d shop -Atc "SELECT sum(n_live_tup)::bigint FROM pg_stat_user_tables")"
   echo "$rows rows, $(database_bytes) bytes, loaded in $((SECONDS - started)) s on $(date -u +%FT%TZ)" >"$LOADED"
   log "loaded: $(cat "$LOADED")"
+  log "  keeping a copy of the loaded data directory in $PRISTINE, so every run starts from it"
+  stop_bench_pg
+  rm -rf "$PRISTINE"
+  cp -a "$DATA" "$PRISTINE"
+  rm -f "$UPDATED_MARK"
+  start_bench_pg
+}
+
+# A run's 5% update changes where later updates land (its free space is reused all over the
+# tables), so a run after it would not measure the same database: go back to the loaded copy.
+restore_pristine_if_updated() {
+  [[ -f "$UPDATED_MARK" ]] || return 0
+  if [[ -f "$LOADED" && -d "$PRISTINE" ]]; then
+    log "restoring the bench data directory as loaded (a previous run updated it)"
+    stop_bench_pg
+    rm -rf "$DATA"
+    cp -a "$PRISTINE" "$DATA"
+  else
+    log "a previous run updated the bench database and there is no loaded copy: loading it again"
+    rm -f "$LOADED"
+  fi
+  rm -f "$UPDATED_MARK"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -545,7 +565,7 @@ update_rows() {
   local total before after
   total="$(bpsql -d shop -Atc "SELECT sum(n_live_tup)::bigint FROM pg_stat_user_tables")"
   before="$(bpsql -d shop -Atc "SELECT sum(n_tup_upd)::bigint FROM pg_stat_user_tables")"
-  touch "$BPG/updated-$SCALE_TAG"
+  touch "$UPDATED_MARK"
   bpsql -d shop -c "$sql"
   bpsql -d postgres -c "CHECKPOINT" >/dev/null
   # The archiver pushes the update's WAL through pgBackRest (compress + encrypt) in the
@@ -576,9 +596,12 @@ cleanup() {
 trap cleanup EXIT
 
 LOAD_BEFORE="$(uptime)"
+restore_pristine_if_updated
+stop_bench_pg
+empty_pgbackrest_repo
 start_bench_pg
+create_pgbackrest_stanza
 load_bench_db
-fresh_pgbackrest_repo
 start_lifeboat
 DB_BYTES="$(database_bytes)"
 : >"$RESULTS"
