@@ -10,9 +10,11 @@
 # shared primary. It is loaded once per scale and reused; its processes stop at the end unless
 # --keep is given.
 #
-# Lifeboat runs end to end (worker + `lifeboat backup full` CLI) against a PRIVATE Temporal dev
-# server (in memory, 127.0.0.1:$BENCH_TEMPORAL_PORT, default 7243): workers of other branches
-# poll the shared server's `lifeboat` queue and could otherwise pick up this run's workflow tasks.
+# Lifeboat runs end to end: a worker, and each backup started either by the `lifeboat backup` CLI
+# (which follows it) or by the `temporal` CLI (as a schedule would start it), against a PRIVATE
+# Temporal dev server (in memory, 127.0.0.1:$BENCH_TEMPORAL_PORT, default 7243): workers of other
+# branches poll the shared server's `lifeboat` queue and could otherwise pick up this run's tasks.
+# docs/benchmarks.md explains the columns and shows a run.
 source "$(dirname "$0")/lib.sh"
 
 SCALE=1
