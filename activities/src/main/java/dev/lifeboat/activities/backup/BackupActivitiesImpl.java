@@ -307,6 +307,7 @@ public final class BackupActivitiesImpl implements BackupActivities {
         parent.timeline(),
         Lsn.parse(parent.startLsn()),
         Lsn.parse(parent.stopLsn()),
+        parent.startTime(),
         sizes);
   }
 

@@ -9,6 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -67,8 +68,10 @@ public final class DataDirectoryScan {
    * @param file the file on disk
    * @param size its size when scanned
    * @param relation whether it is a relation's main fork, made of LSN-stamped pages
+   * @param lastModified its modification time when scanned
    */
-  public record ScannedFile(String path, Path file, long size, boolean relation) {}
+  public record ScannedFile(
+      String path, Path file, long size, boolean relation, Instant lastModified) {}
 
   /**
    * What a scan found.
@@ -125,7 +128,13 @@ public final class DataDirectoryScan {
               return FileVisitResult.CONTINUE;
             }
             String path = relative(dataDirectory, file);
-            files.add(new ScannedFile(path, file, attributes.size(), isRelationMainFork(path)));
+            files.add(
+                new ScannedFile(
+                    path,
+                    file,
+                    attributes.size(),
+                    isRelationMainFork(path),
+                    attributes.lastModifiedTime().toInstant()));
             return FileVisitResult.CONTINUE;
           }
 

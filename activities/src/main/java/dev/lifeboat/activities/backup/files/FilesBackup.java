@@ -10,6 +10,8 @@ import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -48,10 +50,22 @@ public final class FilesBackup {
    * @param timeline the parent's timeline
    * @param startLsn the parent's start LSN
    * @param stopLsn the parent's stop LSN: the incremental stores the WAL from here on
+   * @param startTime when the parent started, before its {@code pg_backup_start}
    * @param fileSizes every file of the parent's data directory and its size there
    */
   public record Parent(
-      String backupId, long timeline, long startLsn, long stopLsn, Map<String, Long> fileSizes) {}
+      String backupId,
+      long timeline,
+      long startLsn,
+      long stopLsn,
+      Instant startTime,
+      Map<String, Long> fileSizes) {}
+
+  /**
+   * Slack for file systems with coarse timestamps: a file is only trusted to be unchanged when it
+   * was last written this long before the parent started.
+   */
+  static final Duration TIMESTAMP_SLACK = Duration.ofSeconds(2);
 
   /** Answers whether the WAL archive already holds a segment. */
   @FunctionalInterface
@@ -167,7 +181,11 @@ public final class FilesBackup {
     DataDirectoryScan.Result scan = DataDirectoryScan.scan(dataDirectory);
     List<BundleSource> sources = new ArrayList<>();
     for (DataDirectoryScan.ScannedFile file : scan.files()) {
-      sources.add(source(file, parent));
+      if (unchangedSinceParent(file, parent)) {
+        entries.add(new FileEntry(file.path(), file.size(), FileEntry.Kind.UNCHANGED, null, 0, 0));
+      } else {
+        sources.add(source(file, parent));
+      }
     }
     List<BundlePlanner.Bundle> dataBundles = BundlePlanner.plan(sources, bundleBytes, bundleNumber);
     entries.addAll(writeAll(dataBundles));
@@ -251,6 +269,23 @@ public final class FilesBackup {
       sources.add(new BundleSource.WholeFile("pg_wal/" + segment, file, Files.size(file)));
     }
     return sources;
+  }
+
+  /**
+   * Whether a file is the parent's without reading it: same size, and last written before the
+   * parent started. Sound because the backup's start checkpoint has flushed every change made
+   * before it, so a file whose pages changed after the parent started was written to since; later
+   * changes are replayed from the backup's own WAL. Like pgBackRest, this trusts modification times
+   * that nothing but PostgreSQL sets.
+   */
+  private static boolean unchangedSinceParent(DataDirectoryScan.ScannedFile file, Parent parent) {
+    if (parent == null || parent.startTime() == null) {
+      return false;
+    }
+    Long parentSize = parent.fileSizes().get(file.path());
+    return parentSize != null
+        && parentSize == file.size()
+        && file.lastModified().isBefore(parent.startTime().minus(TIMESTAMP_SLACK));
   }
 
   /** A relation file the parent has, at least as long as there, is read as a page delta. */
