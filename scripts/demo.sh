@@ -24,6 +24,11 @@ java -jar "$LIFEBOAT_ROOT/starter/target/lifeboat-cli.jar" health --cluster shop
 
 CLI=(java -jar "$LIFEBOAT_ROOT/starter/target/lifeboat-cli.jar")
 DEST=s3,nas
+
+echo
+echo "== Continuous WAL archiving: pg_receivewal on a slot, each closed segment to every destination =="
+"${CLI[@]}" archive start --cluster shop || status=1
+
 backup_id_of() { sed -n 's/^Backup \([^ ]*\) (.*) of shop.*/\1/p' <<<"$1"; }
 
 echo
@@ -56,10 +61,24 @@ if [[ -n "$full_id" ]]; then
     "${CLI[@]}" backup show "$incr_id" --cluster shop || status=1
   fi
 fi
-# DEMO-ARCHIVER
+echo
+echo "== The archive's lag (RPO): WAL on the primary not archived yet, after a segment switch =="
+PGPASSWORD="$(cat "$LIFEBOAT_STATE/secrets/pg-shop")" psql -h 127.0.0.1 -p "$PG_PRIMARY_PORT" \
+  -U postgres -d "$PG_CLUSTER" -XqAt -c "SELECT pg_switch_wal()" >/dev/null || status=1
+for _ in $(seq 1 30); do
+  archive_out="$("${CLI[@]}" archive status --cluster shop 2>&1)" || true
+  lag="$(sed -n 's/^Archive lag (RPO): \([0-9,]*\) bytes.*/\1/p' <<<"$archive_out" | tr -d ,)"
+  # Caught up when less than one segment of WAL waits (the open segment is shipped when it closes).
+  [[ -n "$lag" && "$lag" -lt 16777216 ]] && grep -q "^Last segment: [0-9A-F]" <<<"$archive_out" && break
+  sleep 2
+done
+echo "$archive_out"
 echo
 echo "== Backup status =="
 "${CLI[@]}" backup status --cluster shop || true
+echo
+echo "== Stopping the demo's archiver and dropping its slot (a slot nobody reads keeps WAL forever) =="
+"${CLI[@]}" archive stop --cluster shop --drop-slot || status=1
 echo
 echo "The stack keeps running: './lifeboat stack status', './lifeboat stack down' to stop it."
 echo "Temporal Web UI: http://127.0.0.1:$TEMPORAL_UI_PORT/namespaces/default/workflows"
