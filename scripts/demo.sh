@@ -34,7 +34,9 @@ backup_id_of() { sed -n 's/^Backup \([^ ]*\) (.*) of shop.*/\1/p' <<<"$1"; }
 echo
 echo "== A full backup of shop: the data directory's files read during pg_backup_start/stop,"
 echo "   zstd, AES-256 (a new data key), SHA-256, into S3 (moto) and a NAS folder =="
-full_out="$("${CLI[@]}" backup full --cluster shop --source files --destination "$DEST" | tee /dev/stderr)" || status=1
+# Captured, then printed: 'tee /dev/stderr' would reopen a redirected log file and overwrite it.
+full_out="$("${CLI[@]}" backup full --cluster shop --source files --destination "$DEST")" || status=1
+printf '%s\n' "$full_out"
 full_id="$(backup_id_of "$full_out")"
 
 echo
@@ -49,7 +51,8 @@ PGPASSWORD="$(cat "$LIFEBOAT_STATE/secrets/pg-shop-app")" psql -h 127.0.0.1 -p "
 if [[ -n "$full_id" ]]; then
   echo
   echo "== An incremental on top of it: only the pages changed since $full_id, plus the WAL since =="
-  incr_out="$("${CLI[@]}" backup incremental --cluster shop --parent "$full_id" --destination "$DEST" | tee /dev/stderr)" || status=1
+  incr_out="$("${CLI[@]}" backup incremental --cluster shop --parent "$full_id" --destination "$DEST")" || status=1
+  printf '%s\n' "$incr_out"
   incr_id="$(backup_id_of "$incr_out")"
   for id in "$full_id" $incr_id; do
     echo
