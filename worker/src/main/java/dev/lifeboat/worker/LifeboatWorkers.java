@@ -4,6 +4,7 @@ import dev.lifeboat.activities.archive.WalArchiverActivitiesImpl;
 import dev.lifeboat.activities.backup.BackupActivitiesImpl;
 import dev.lifeboat.activities.postgres.PgConnections;
 import dev.lifeboat.activities.postgres.PostgresActivitiesImpl;
+import dev.lifeboat.activities.restore.RestoreActivitiesImpl;
 import dev.lifeboat.activities.secrets.SecretResolver;
 import dev.lifeboat.activities.topology.TopologyActivitiesImpl;
 import dev.lifeboat.config.LifeboatConfig;
@@ -16,6 +17,7 @@ import dev.lifeboat.workflows.backup.RetentionWorkflowImpl;
 import dev.lifeboat.workflows.backup.VerifyBackupWorkflowImpl;
 import dev.lifeboat.workflows.common.TaskQueues;
 import dev.lifeboat.workflows.health.ClusterHealthWorkflowImpl;
+import dev.lifeboat.workflows.restore.RestoreWorkflowImpl;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
@@ -67,6 +69,9 @@ public final class LifeboatWorkers {
             Clock.systemUTC(),
             WalArchiverActivitiesImpl.spoolRoot(environment));
 
+    RestoreActivitiesImpl restores =
+        new RestoreActivitiesImpl(config, secrets, connections, Clock.systemUTC());
+
     Worker orchestration = factory.newWorker(TaskQueues.ORCHESTRATION, WORKER_OPTIONS);
     orchestration.registerWorkflowImplementationTypes(
         ClusterHealthWorkflowImpl.class,
@@ -76,15 +81,17 @@ public final class LifeboatWorkers {
         BackupInventoryWorkflowImpl.class,
         VerifyBackupWorkflowImpl.class,
         RetentionWorkflowImpl.class,
-        WalArchiverWorkflowImpl.class);
-    orchestration.registerActivitiesImplementations(new TopologyActivitiesImpl(config), backups);
+        WalArchiverWorkflowImpl.class,
+        RestoreWorkflowImpl.class);
+    orchestration.registerActivitiesImplementations(
+        new TopologyActivitiesImpl(config), backups, restores);
     queues.add(TaskQueues.ORCHESTRATION);
 
     // Probes and base backups run next to the region's database hosts.
     for (String region : config.servedRegions()) {
       Worker regional = factory.newWorker(TaskQueues.forRegion(region), WORKER_OPTIONS);
       regional.registerActivitiesImplementations(
-          new PostgresActivitiesImpl(connections), backups, walArchiver);
+          new PostgresActivitiesImpl(connections), backups, walArchiver, restores);
       queues.add(TaskQueues.forRegion(region));
     }
     return queues;

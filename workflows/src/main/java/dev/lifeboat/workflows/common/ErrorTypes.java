@@ -60,4 +60,10 @@ public final class ErrorTypes {
 
   /** An incremental's parent has no sealed copy in the destination tried: try the next one. */
   public static final String PARENT_MISSING = "ParentMissing";
+
+  /** No backup can serve a restore's target (too early, too late, or none at all). */
+  public static final String NO_BACKUP_FOR_TARGET = "NoBackupForTarget";
+
+  /** A restore step failed in a way a retry cannot fix (corrupted object, server did not start). */
+  public static final String RESTORE_FAILED = "RestoreFailed";
 }

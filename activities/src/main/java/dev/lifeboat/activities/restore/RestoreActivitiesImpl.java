@@ -1,0 +1,676 @@
+package dev.lifeboat.activities.restore;
+
+import dev.lifeboat.activities.archive.WalArchive;
+import dev.lifeboat.activities.archive.WalSeal;
+import dev.lifeboat.activities.archive.WalSegments;
+import dev.lifeboat.activities.codec.ObjectIntegrityException;
+import dev.lifeboat.activities.codec.keys.KeyProvider;
+import dev.lifeboat.activities.codec.keys.KeyProviders;
+import dev.lifeboat.activities.manifest.BackupChain;
+import dev.lifeboat.activities.manifest.Manifest;
+import dev.lifeboat.activities.manifest.ManifestException;
+import dev.lifeboat.activities.manifest.ManifestStore;
+import dev.lifeboat.activities.postgres.PgConnections;
+import dev.lifeboat.activities.secrets.SecretResolver;
+import dev.lifeboat.activities.storage.BackupStore;
+import dev.lifeboat.activities.storage.DestinationStores;
+import dev.lifeboat.config.BackupSettings;
+import dev.lifeboat.config.BackupSettings.DestinationSettings;
+import dev.lifeboat.config.LifeboatConfig;
+import dev.lifeboat.workflows.activities.RestoreActivities;
+import dev.lifeboat.workflows.common.ErrorTypes;
+import dev.lifeboat.workflows.model.ClusterSpec;
+import dev.lifeboat.workflows.model.Lsn;
+import dev.lifeboat.workflows.model.NodeSpec;
+import dev.lifeboat.workflows.model.RecoveryOutcome;
+import dev.lifeboat.workflows.model.RestorePlan;
+import dev.lifeboat.workflows.model.RestoreRequest;
+import dev.lifeboat.workflows.model.RestoreStep;
+import dev.lifeboat.workflows.model.RestoreTask;
+import dev.lifeboat.workflows.model.TransferProgress;
+import dev.lifeboat.workflows.model.ValidationOutcome;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/** Restores backup chains into new data directories and proves the result runs. */
+public final class RestoreActivitiesImpl implements RestoreActivities {
+
+  /** WAL archived this long after the target is not needed to reach it. */
+  static final Duration WAL_MARGIN = Duration.ofMinutes(1);
+
+  private static final DateTimeFormatter TARGET_TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS'+00'");
+
+  private final LifeboatConfig config;
+  private final SecretResolver secrets;
+  private final PgConnections connections;
+  private final Clock clock;
+
+  public RestoreActivitiesImpl(
+      LifeboatConfig config, SecretResolver secrets, PgConnections connections, Clock clock) {
+    this.config = config;
+    this.secrets = secrets;
+    this.connections = connections;
+    this.clock = clock;
+  }
+
+  @Override
+  public RestorePlan plan(RestoreRequest request) {
+    ClusterSpec cluster =
+        config
+            .cluster(request.cluster())
+            .orElseThrow(
+                () ->
+                    ApplicationFailure.newNonRetryableFailure(
+                        "cluster '" + request.cluster() + "' is not in the worker's configuration",
+                        ErrorTypes.UNKNOWN_CLUSTER));
+    DestinationSettings destination = destination(request.destination());
+    Instant target = parseTime(request.targetTime());
+    try (BackupStore store = DestinationStores.open(destination, secrets)) {
+      List<Manifest> backups = new ArrayList<>();
+      for (String id : ManifestStore.listBackupIds(store, request.cluster())) {
+        try {
+          backups.add(ManifestStore.read(store, request.cluster(), id));
+        } catch (ManifestException unusable) {
+          // Not a backup to restore; verification reports it.
+        }
+      }
+      backups.sort(Comparator.comparing(Manifest::stopTime));
+      Manifest chosen = choose(request, destination, backups, target);
+      if (target != null && target.isBefore(chosen.stopTime())) {
+        throw noBackup(
+            "target time "
+                + target
+                + " is before the end of backup "
+                + chosen.backupId()
+                + " ("
+                + chosen.stopTime()
+                + "): a backup can only be rolled forward; choose an earlier backup or a later"
+                + " target");
+      }
+      if (request.targetLsn() != null && !request.targetLsn().isBlank()) {
+        long lsn = parseLsn(request.targetLsn());
+        if (Long.compareUnsigned(lsn, Lsn.parse(chosen.stopLsn())) < 0) {
+          throw noBackup(
+              "target LSN "
+                  + request.targetLsn()
+                  + " is before the end of backup "
+                  + chosen.backupId()
+                  + " ("
+                  + chosen.stopLsn()
+                  + ")");
+        }
+      }
+      Instant archiveEnd = archiveEnd(store, request.cluster());
+      if (target != null && (archiveEnd == null || target.isAfter(archiveEnd))) {
+        throw noBackup(
+            "target time "
+                + target
+                + " is after the end of the WAL archive in "
+                + destination.name()
+                + (archiveEnd == null
+                    ? " (it has no archived WAL: run 'lifeboat archive start')"
+                    : " (newest segment stored at " + archiveEnd + ")"));
+      }
+      List<String> chain = new ArrayList<>();
+      for (Manifest link : BackupChain.of(store, chosen)) {
+        chain.add(link.backupId());
+      }
+      return new RestorePlan(
+          request.cluster(),
+          chosen.backupId(),
+          chain,
+          destination.name(),
+          chosen.stopLsn(),
+          chosen.stopTime().toString(),
+          archiveEnd == null ? null : archiveEnd.toString(),
+          cluster.nodes().get(0));
+    } catch (IOException e) {
+      throw ApplicationFailure.newFailure(
+          "cannot plan the restore of " + request.cluster() + ": " + e.getMessage(),
+          ErrorTypes.STORE_OPERATION_FAILED);
+    }
+  }
+
+  private Manifest choose(
+      RestoreRequest request,
+      DestinationSettings destination,
+      List<Manifest> backups,
+      Instant target) {
+    if (backups.isEmpty()) {
+      throw noBackup(
+          "cluster " + request.cluster() + " has no sealed backup in " + destination.name());
+    }
+    if (request.backupId() != null && !request.backupId().isBlank()) {
+      return backups.stream()
+          .filter(b -> b.backupId().equals(request.backupId()))
+          .findFirst()
+          .orElseThrow(
+              () ->
+                  noBackup(
+                      "backup "
+                          + request.backupId()
+                          + " has no sealed copy in "
+                          + destination.name()
+                          + "; 'lifeboat backup list' shows the backups"));
+    }
+    if (target == null) {
+      return backups.get(backups.size() - 1);
+    }
+    Manifest chosen = null;
+    for (Manifest backup : backups) {
+      if (!backup.stopTime().isAfter(target)) {
+        chosen = backup;
+      }
+    }
+    if (chosen == null) {
+      throw noBackup(
+          "target time "
+              + target
+              + " is before the end of the oldest backup ("
+              + backups.get(0).backupId()
+              + ", finished "
+              + backups.get(0).stopTime()
+              + ")");
+    }
+    return chosen;
+  }
+
+  @Override
+  public RestoreStep layOut(RestoreTask task) {
+    RestoreRequest request = task.request();
+    Path directory = Path.of(request.directory());
+    Instant started = clock.instant();
+    try (Ticker ticker = new Ticker(Activity.getExecutionContext(), "laying out")) {
+      claim(task);
+      try (BackupStore store =
+          DestinationStores.open(destination(task.plan().destination()), secrets)) {
+        DataDirectoryRestorer.restore(
+            store, request.cluster(), task.plan().backupId(), kek(), directory);
+        long bytes = 0;
+        long objects = 0;
+        for (String id : task.plan().chain()) {
+          Manifest manifest = ManifestStore.read(store, request.cluster(), id);
+          bytes += manifest.storedBytes();
+          objects += manifest.objects().size();
+        }
+        return new RestoreStep(
+            seconds(started),
+            bytes,
+            objects,
+            "laid out " + String.join(" -> ", task.plan().chain()) + " into " + directory);
+      }
+    } catch (ObjectIntegrityException | ManifestException e) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "backup " + task.plan().backupId() + ": " + e.getMessage(), ErrorTypes.RESTORE_FAILED);
+    } catch (IOException e) {
+      if (e.getMessage() != null && e.getMessage().startsWith("refusing to restore")) {
+        throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), ErrorTypes.INVALID_REQUEST);
+      }
+      throw ApplicationFailure.newFailure(
+          "laying out " + task.plan().backupId() + " failed: " + e.getMessage(),
+          ErrorTypes.RESTORE_FAILED + "Retryable");
+    }
+  }
+
+  /**
+   * Marks the directory as this restore's before writing it, so a retry after a crash knows the
+   * half-written directory is its own to remove, and never removes anyone else's.
+   */
+  private void claim(RestoreTask task) throws IOException {
+    Path directory = Path.of(task.request().directory());
+    Path marker = sibling(directory, ".lifeboat-restore");
+    if (Files.exists(marker)) {
+      new RestoredServer(directory, task.request().port()).stop();
+      deleteTree(directory);
+      deleteTree(stage(directory));
+    }
+    Files.createDirectories(directory.toAbsolutePath().getParent());
+    Files.writeString(
+        marker,
+        "restore of " + task.plan().backupId() + " of " + task.request().cluster() + "\n",
+        StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public RestoreStep stageWal(RestoreTask task) {
+    RestoreRequest request = task.request();
+    Path directory = Path.of(request.directory());
+    Path stage = stage(directory);
+    Instant started = clock.instant();
+    long bytes = 0;
+    List<String> staged = new ArrayList<>();
+    try (Ticker ticker = new Ticker(Activity.getExecutionContext(), "staging WAL")) {
+      deleteTree(stage);
+      Files.createDirectories(stage);
+      if (!request.untilConsistent()) {
+        try (BackupStore store =
+            DestinationStores.open(destination(task.plan().destination()), secrets)) {
+          KeyProvider kek = kek();
+          Instant target = parseTime(request.targetTime());
+          for (String name : walToStage(store, task, target)) {
+            try (InputStream in = WalArchive.open(store, request.cluster(), name, kek)) {
+              bytes += Files.copy(in, stage.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+            }
+            staged.add(name);
+          }
+        }
+      }
+      writeRecoverySettings(task, directory, stage);
+      RestoredServer.handOver(directory);
+      RestoredServer.handOver(stage);
+      return new RestoreStep(
+          seconds(started),
+          bytes,
+          staged.size(),
+          staged.isEmpty()
+              ? "no archived WAL replayed"
+              : "staged " + staged.get(0) + " .. " + staged.get(staged.size() - 1));
+    } catch (ObjectIntegrityException e) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "archived WAL of " + request.cluster() + ": " + e.getMessage(),
+          ErrorTypes.RESTORE_FAILED);
+    } catch (IOException e) {
+      throw ApplicationFailure.newFailure(
+          "staging WAL for " + task.plan().backupId() + " failed: " + e.getMessage(),
+          ErrorTypes.RESTORE_FAILED + "Retryable");
+    }
+  }
+
+  /**
+   * The archived segments to replay: from the backup's stop segment on its timeline, every later
+   * one, and the timeline history files; with a target time, up to the first segment stored well
+   * after it (later WAL cannot be needed to reach it).
+   */
+  private List<String> walToStage(BackupStore store, RestoreTask task, Instant target)
+      throws IOException {
+    String cluster = task.request().cluster();
+    List<String> names = new ArrayList<>(WalArchive.histories(store, cluster));
+    long stopLsn = Lsn.parse(task.plan().backupStopLsn());
+    for (String segment : WalArchive.segments(store, cluster)) {
+      Optional<WalSeal> seal = WalArchive.seal(store, cluster, segment);
+      if (seal.isEmpty()) {
+        continue;
+      }
+      long size = seal.get().segmentSize();
+      if (WalSegments.number(segment, size) < Long.divideUnsigned(stopLsn, size)) {
+        continue;
+      }
+      names.add(segment);
+      if (target != null && seal.get().archivedAt().isAfter(target.plus(WAL_MARGIN))) {
+        break;
+      }
+    }
+    return names;
+  }
+
+  private static void writeRecoverySettings(RestoreTask task, Path directory, Path stage)
+      throws IOException {
+    RestoreRequest request = task.request();
+    List<String> lines = new ArrayList<>();
+    lines.add("# Added by Lifeboat's restore of " + task.plan().backupId());
+    lines.add("restore_command = 'cp \"" + stage + "/%f\" \"%p\"'");
+    if (request.untilConsistent()) {
+      lines.add("recovery_target = 'immediate'");
+    }
+    if (request.targetTime() != null && !request.targetTime().isBlank()) {
+      // A numeric offset: PostgreSQL reads "Z" as a time zone abbreviation, which it refuses here.
+      lines.add(
+          "recovery_target_time = '"
+              + TARGET_TIME.format(parseTime(request.targetTime()).atOffset(ZoneOffset.UTC))
+              + "'");
+    }
+    if (request.targetLsn() != null && !request.targetLsn().isBlank()) {
+      lines.add("recovery_target_lsn = '" + Lsn.format(parseLsn(request.targetLsn())) + "'");
+    }
+    lines.add(
+        "recovery_target_action = '" + (request.promoteOrDefault() ? "promote" : "pause") + "'");
+    Files.write(
+        directory.resolve("postgresql.auto.conf"),
+        lines,
+        StandardCharsets.UTF_8,
+        StandardOpenOption.CREATE,
+        StandardOpenOption.APPEND);
+    Files.writeString(directory.resolve("recovery.signal"), "");
+  }
+
+  @Override
+  public RecoveryOutcome recover(RestoreTask task) {
+    RestoreRequest request = task.request();
+    RestoredServer server = new RestoredServer(Path.of(request.directory()), request.port());
+    ActivityExecutionContext context = Activity.getExecutionContext();
+    Instant started = clock.instant();
+    try {
+      if (!server.running()) {
+        server.start(
+            List.of(
+                "listen_addresses=127.0.0.1",
+                "unix_socket_directories=''",
+                "archive_mode=off",
+                "synchronous_standby_names=''",
+                "hot_standby=on",
+                "cluster_name=" + request.cluster() + "-restore"));
+      }
+      while (true) {
+        context.heartbeat(new TransferProgress("recovering", 0, 0));
+        Optional<RecoveryOutcome> outcome = probe(task, started);
+        if (outcome.isPresent()) {
+          return outcome.get();
+        }
+        if (!server.running() && Duration.between(started, clock.instant()).toSeconds() > 5) {
+          throw ApplicationFailure.newNonRetryableFailure(
+              "the restored server on port "
+                  + request.port()
+                  + " stopped during recovery: "
+                  + server.lastErrors(),
+              ErrorTypes.RESTORE_FAILED);
+        }
+        Thread.sleep(500);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ApplicationFailure.newFailure(
+          "interrupted while recovering", ErrorTypes.RESTORE_FAILED);
+    } catch (IOException e) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "the restored server did not start: " + e.getMessage() + " " + server.lastErrors(),
+          ErrorTypes.RESTORE_FAILED);
+    }
+  }
+
+  /** Where recovery stands, if it has reached its end; empty while it goes on. */
+  private Optional<RecoveryOutcome> probe(RestoreTask task, Instant started) {
+    try (Connection connection = connect(task);
+        Statement sql = connection.createStatement();
+        ResultSet row =
+            sql.executeQuery(
+                "SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn()::text,"
+                    + " pg_last_xact_replay_timestamp()::text,"
+                    + " CASE WHEN pg_is_in_recovery() THEN pg_get_wal_replay_pause_state()"
+                    + " ELSE 'not paused' END")) {
+      row.next();
+      boolean inRecovery = row.getBoolean(1);
+      boolean paused = "paused".equals(row.getString(4));
+      if (!inRecovery || paused) {
+        return Optional.of(
+            new RecoveryOutcome(seconds(started), row.getString(2), row.getString(3), !inRecovery));
+      }
+      return Optional.empty();
+    } catch (SQLException notYet) {
+      // Starting up or not yet consistent: connections are refused until then.
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public ValidationOutcome validate(RestoreTask task) {
+    Instant started = clock.instant();
+    List<String> problems = new ArrayList<>();
+    Map<String, Long> counts = new TreeMap<>();
+    int indexes = 0;
+    try (Connection connection = connect(task);
+        Statement sql = connection.createStatement()) {
+      connection.setNetworkTimeout(Executors.newSingleThreadExecutor(), 600_000);
+      List<String> tables = new ArrayList<>();
+      try (ResultSet rows =
+          sql.executeQuery(
+              "SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c"
+                  + " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                  + " WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog',"
+                  + " 'information_schema') AND n.nspname NOT LIKE 'pg_toast%' ORDER BY 1")) {
+        while (rows.next()) {
+          tables.add(rows.getString(1));
+        }
+      }
+      for (String table : tables) {
+        try (ResultSet count = sql.executeQuery("SELECT count(*) FROM " + table)) {
+          count.next();
+          counts.put(table, count.getLong(1));
+        } catch (SQLException e) {
+          problems.add("table " + table + " cannot be read: " + e.getMessage());
+        }
+      }
+      if (task.request().untilConsistent()) {
+        compareWithManifest(task, counts, problems);
+      }
+      boolean promoted;
+      try (ResultSet row = sql.executeQuery("SELECT NOT pg_is_in_recovery()")) {
+        row.next();
+        promoted = row.getBoolean(1);
+      }
+      if (promoted) {
+        indexes = checkIndexes(sql, problems);
+      }
+    } catch (SQLException | IOException e) {
+      throw ApplicationFailure.newFailure(
+          "cannot validate the restored server on port "
+              + task.request().port()
+              + ": "
+              + e.getMessage(),
+          ErrorTypes.RESTORE_FAILED + "Retryable");
+    }
+    return new ValidationOutcome(seconds(started), counts, indexes, problems);
+  }
+
+  /** Row counts at the backup's end point must be the ones the manifest recorded. */
+  private void compareWithManifest(
+      RestoreTask task, Map<String, Long> counts, List<String> problems) throws IOException {
+    try (BackupStore store =
+        DestinationStores.open(destination(task.plan().destination()), secrets)) {
+      Manifest manifest =
+          ManifestStore.read(store, task.request().cluster(), task.plan().backupId());
+      for (Map.Entry<String, Long> expected : manifest.rowCounts().entrySet()) {
+        Long actual = counts.get(expected.getKey());
+        if (actual == null) {
+          problems.add("table " + expected.getKey() + " is missing from the restored server");
+        } else if (!actual.equals(expected.getValue())) {
+          problems.add(
+              "table "
+                  + expected.getKey()
+                  + " has "
+                  + actual
+                  + " rows; the manifest recorded "
+                  + expected.getValue());
+        }
+      }
+    }
+  }
+
+  /** {@code bt_index_check} on every B-tree index of user tables. */
+  private static int checkIndexes(Statement sql, List<String> problems) throws SQLException {
+    sql.execute("CREATE EXTENSION IF NOT EXISTS amcheck");
+    List<String> indexes = new ArrayList<>();
+    try (ResultSet rows =
+        sql.executeQuery(
+            "SELECT format('%I.%I', n.nspname, i.relname) FROM pg_index x"
+                + " JOIN pg_class i ON i.oid = x.indexrelid"
+                + " JOIN pg_namespace n ON n.oid = i.relnamespace"
+                + " JOIN pg_am a ON a.oid = i.relam"
+                + " WHERE a.amname = 'btree' AND n.nspname NOT IN ('pg_catalog',"
+                + " 'information_schema') AND n.nspname NOT LIKE 'pg_toast%' ORDER BY 1")) {
+      while (rows.next()) {
+        indexes.add(rows.getString(1));
+      }
+    }
+    for (String index : indexes) {
+      try (ResultSet ignored =
+          sql.executeQuery("SELECT bt_index_check('" + index.replace("'", "''") + "'::regclass)")) {
+        // The check raises an error when the index is corrupt.
+      } catch (SQLException e) {
+        problems.add("index " + index + " fails amcheck: " + e.getMessage());
+      }
+    }
+    return indexes.size();
+  }
+
+  @Override
+  public void tearDown(RestoreTask task) {
+    Path directory = Path.of(task.request().directory());
+    try {
+      new RestoredServer(directory, task.request().port()).stop();
+      deleteTree(directory);
+      deleteTree(stage(directory));
+      Files.deleteIfExists(sibling(directory, ".log"));
+      Files.deleteIfExists(sibling(directory, ".lifeboat-restore"));
+    } catch (IOException e) {
+      throw ApplicationFailure.newFailure(
+          "cannot tear down the restore in " + directory + ": " + e.getMessage(),
+          ErrorTypes.RESTORE_FAILED + "Retryable");
+    }
+  }
+
+  private Connection connect(RestoreTask task) throws SQLException {
+    NodeSpec source = task.plan().sourceNode();
+    NodeSpec restored =
+        new NodeSpec(
+            "restored",
+            source.region(),
+            0,
+            0,
+            "127.0.0.1",
+            task.request().port(),
+            source.database(),
+            source.user(),
+            source.passwordSecret());
+    return connections.open(restored, task.request().cluster(), "restore");
+  }
+
+  private DestinationSettings destination(String name) {
+    BackupSettings backup = config.requireBackup();
+    if (name == null || name.isBlank()) {
+      return backup.destinations().get(0);
+    }
+    return backup.destinations().stream()
+        .filter(d -> d.name().equals(name))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                ApplicationFailure.newNonRetryableFailure(
+                    "backup destination '"
+                        + name
+                        + "' is not configured on this worker; configured: "
+                        + backup.destinations().stream().map(DestinationSettings::name).toList(),
+                    ErrorTypes.UNKNOWN_DESTINATION));
+  }
+
+  private KeyProvider kek() throws IOException {
+    return KeyProviders.open(config.requireBackup().keys(), secrets);
+  }
+
+  private static Instant archiveEnd(BackupStore store, String cluster) throws IOException {
+    List<String> segments = WalArchive.segments(store, cluster);
+    for (int i = segments.size() - 1; i >= 0; i--) {
+      Optional<WalSeal> seal = WalArchive.seal(store, cluster, segments.get(i));
+      if (seal.isPresent()) {
+        return seal.get().archivedAt();
+      }
+    }
+    return null;
+  }
+
+  private static Instant parseTime(String text) {
+    if (text == null || text.isBlank()) {
+      return null;
+    }
+    try {
+      return Instant.parse(text.strip());
+    } catch (DateTimeParseException e) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "target time '" + text + "' is not an ISO-8601 instant such as 2026-11-25T10:00:00Z",
+          ErrorTypes.INVALID_REQUEST);
+    }
+  }
+
+  private static long parseLsn(String text) {
+    try {
+      return Lsn.parse(text.strip());
+    } catch (IllegalArgumentException e) {
+      throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), ErrorTypes.INVALID_REQUEST);
+    }
+  }
+
+  private static ApplicationFailure noBackup(String message) {
+    return ApplicationFailure.newNonRetryableFailure(message, ErrorTypes.NO_BACKUP_FOR_TARGET);
+  }
+
+  private static Path stage(Path directory) {
+    return sibling(directory, ".wal");
+  }
+
+  private static Path sibling(Path directory, String suffix) {
+    Path absolute = directory.toAbsolutePath();
+    return absolute.resolveSibling(absolute.getFileName() + suffix);
+  }
+
+  private double seconds(Instant since) {
+    return Duration.between(since, clock.instant()).toMillis() / 1000.0;
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    }
+  }
+
+  /** Heartbeats every few seconds while a step without byte progress runs. */
+  private static final class Ticker implements AutoCloseable {
+    private final java.util.concurrent.ScheduledExecutorService timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "lifeboat-restore-heartbeat");
+              t.setDaemon(true);
+              return t;
+            });
+
+    Ticker(ActivityExecutionContext context, String phase) {
+      timer.scheduleAtFixedRate(
+          () -> {
+            try {
+              context.heartbeat(new TransferProgress(phase, 0, 0));
+            } catch (RuntimeException cancelledOrGone) {
+              // The activity's own thread learns of a cancellation at its next step.
+            }
+          },
+          0,
+          5,
+          TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() {
+      timer.shutdownNow();
+    }
+  }
+}

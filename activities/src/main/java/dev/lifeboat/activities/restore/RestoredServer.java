@@ -1,0 +1,152 @@
+package dev.lifeboat.activities.restore;
+
+import dev.lifeboat.activities.postgres.PgTools;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A PostgreSQL server on a restored data directory, run with {@code pg_ctl}: as the {@code
+ * postgres} operating-system user when the worker runs as root (PostgreSQL refuses root), else as
+ * the worker's own user. Its log lives beside the directory, so a failed start can be explained.
+ */
+final class RestoredServer {
+
+  /** The operating-system user that owns and runs restored clusters when the worker is root. */
+  static final String OS_USER =
+      System.getenv().getOrDefault("LIFEBOAT_RESTORE_OS_USER", "postgres");
+
+  private final Path directory;
+  private final int port;
+
+  RestoredServer(Path directory, int port) {
+    this.directory = directory;
+    this.port = port;
+  }
+
+  /** The server log, beside the data directory. */
+  Path log() {
+    return directory.resolveSibling(directory.getFileName() + ".log");
+  }
+
+  static boolean runningAsRoot() {
+    return "root".equals(System.getProperty("user.name"));
+  }
+
+  /** Gives a tree to the user that runs the server, when the worker is root. */
+  static void handOver(Path path) throws IOException {
+    if (runningAsRoot() && Files.exists(path)) {
+      run(List.of("chown", "-R", OS_USER + ":" + OS_USER, path.toString()), 300);
+    }
+  }
+
+  /**
+   * Starts the server without waiting: recovery may take long, and the caller polls it.
+   *
+   * @param settings {@code -c name=value} settings that override the restored configuration
+   */
+  void start(List<String> settings) throws IOException {
+    StringBuilder options = new StringBuilder("-p " + port);
+    for (String setting : settings) {
+      options.append(" -c ").append(setting);
+    }
+    List<String> command = new ArrayList<>();
+    command.addAll(asServerUser());
+    command.addAll(
+        List.of(
+            PgTools.find("pg_ctl").toString(),
+            "-D",
+            directory.toString(),
+            "-l",
+            log().toString(),
+            "-W",
+            "-o",
+            options.toString(),
+            "start"));
+    Files.deleteIfExists(log());
+    run(command, 60);
+  }
+
+  /** Whether the server's postmaster is alive. */
+  boolean running() {
+    if (!Files.exists(directory.resolve("postmaster.pid"))) {
+      return false;
+    }
+    List<String> command = new ArrayList<>(asServerUser());
+    command.addAll(
+        List.of(PgTools.find("pg_ctl").toString(), "-D", directory.toString(), "status"));
+    try {
+      run(command, 30);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Stops the server at once, if it runs. */
+  void stop() throws IOException {
+    if (!Files.exists(directory.resolve("postmaster.pid"))) {
+      return;
+    }
+    List<String> command = new ArrayList<>(asServerUser());
+    command.addAll(
+        List.of(
+            PgTools.find("pg_ctl").toString(),
+            "-D",
+            directory.toString(),
+            "-m",
+            "immediate",
+            "-w",
+            "-t",
+            "60",
+            "stop"));
+    try {
+      run(command, 90);
+    } catch (IOException e) {
+      if (running()) {
+        throw e;
+      }
+    }
+  }
+
+  /** The last lines of the log that say what went wrong, for a failure message. */
+  String lastErrors() {
+    try {
+      List<String> lines = Files.readAllLines(log(), StandardCharsets.UTF_8);
+      List<String> errors =
+          lines.stream().filter(l -> l.contains("FATAL") || l.contains("PANIC")).toList();
+      List<String> tail = errors.isEmpty() ? lines : errors;
+      return String.join(" | ", tail.subList(Math.max(0, tail.size() - 3), tail.size()));
+    } catch (IOException e) {
+      return "no log at " + log();
+    }
+  }
+
+  private static List<String> asServerUser() {
+    return runningAsRoot() ? List.of("runuser", "-u", OS_USER, "--") : List.of();
+  }
+
+  private static void run(List<String> command, int timeoutSeconds) throws IOException {
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    try {
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new IOException(
+            String.join(" ", command) + " did not finish in " + timeoutSeconds + " s");
+      }
+      if (process.exitValue() != 0) {
+        throw new IOException(
+            String.join(" ", command) + " failed (" + process.exitValue() + "): " + output.strip());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+      throw new IOException("interrupted while running " + command.get(0), e);
+    }
+  }
+}

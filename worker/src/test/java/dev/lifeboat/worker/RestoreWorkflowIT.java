@@ -1,0 +1,386 @@
+package dev.lifeboat.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lifeboat.activities.postgres.PgTools;
+import dev.lifeboat.config.ConfigLoader;
+import dev.lifeboat.config.LifeboatConfig;
+import dev.lifeboat.workflows.archive.WalArchiverWorkflow;
+import dev.lifeboat.workflows.backup.BackupWorkflow;
+import dev.lifeboat.workflows.common.ErrorTypes;
+import dev.lifeboat.workflows.common.TaskQueues;
+import dev.lifeboat.workflows.model.BackupRequest;
+import dev.lifeboat.workflows.model.BackupResult;
+import dev.lifeboat.workflows.model.NodeSpec;
+import dev.lifeboat.workflows.model.RestoreReport;
+import dev.lifeboat.workflows.model.RestoreRequest;
+import dev.lifeboat.workflows.model.WalArchiveStatus;
+import dev.lifeboat.workflows.model.WalArchiverRequest;
+import dev.lifeboat.workflows.restore.RestoreWorkflow;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.temporal.worker.WorkerFactory;
+import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * RestoreWorkflow on the real stack: point-in-time recovery through the WAL archive, a restore
+ * proven against the manifest's row counts, and a corrupted object that stops a restore and leaves
+ * nothing behind.
+ */
+class RestoreWorkflowIT {
+
+  private static final String SLOT = "lifeboat_archiver_shop_restore_it";
+
+  @TempDir Path dir;
+  private Map<String, String> env;
+  private LifeboatConfig config;
+  private WorkflowServiceStubs service;
+  private WorkflowClient client;
+  private WorkerFactory workers;
+  private final List<Path> restored = new ArrayList<>();
+
+  @BeforeEach
+  void startWorkers() {
+    env = new HashMap<>(System.getenv());
+    env.put("LIFEBOAT_KEY_FILE", dir.resolve("kek.json").toString());
+    env.put("LIFEBOAT_NAS_DIR", dir.resolve("nas").toString());
+    env.put("LIFEBOAT_WAL_SPOOL", dir.resolve("spool").toString());
+    env.put("BACKUP_BUCKET", "lifeboat-it");
+    config = new ConfigLoader(env).load(RealStack.ROOT.resolve("lifeboat.yaml"));
+    service =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder()
+                .setTarget(config.temporal().address())
+                .build());
+    client =
+        WorkflowClient.newInstance(
+            service,
+            WorkflowClientOptions.newBuilder().setNamespace(config.temporal().namespace()).build());
+    workers = WorkerFactory.newInstance(client);
+    LifeboatWorkers.register(workers, config, env);
+    workers.start();
+  }
+
+  @AfterEach
+  void stopEverything() throws Exception {
+    try {
+      for (Path directory : restored) {
+        stopAndRemove(directory);
+      }
+      try (Connection connection = primary();
+          Statement sql = connection.createStatement()) {
+        sql.execute(
+            "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
+                + " WHERE slot_name = '"
+                + SLOT
+                + "' AND NOT active");
+      }
+    } finally {
+      workers.shutdown();
+      workers.awaitTermination(30, TimeUnit.SECONDS);
+      service.shutdown();
+    }
+  }
+
+  @Test
+  void aRestoreToAMarkedTimeHasTheMarkedRowAndNoLaterOneAndTheEndHasAll() throws Exception {
+    String archiverId = "wal-archiver-shop-restore-it-" + UUID.randomUUID();
+    WalArchiverWorkflow archiver =
+        client.newWorkflowStub(
+            WalArchiverWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(archiverId)
+                .setTaskQueue(TaskQueues.ORCHESTRATION)
+                .setWorkflowExecutionTimeout(Duration.ofMinutes(20))
+                .build());
+    WorkflowClient.start(
+        archiver::archive, new WalArchiverRequest("shop", SLOT, 120, 0, 3, 0, null));
+    WalArchiverWorkflow running = client.newWorkflowStub(WalArchiverWorkflow.class, archiverId);
+    try {
+      awaitStatus(running, s -> "archiving".equals(s.phase()), Duration.ofSeconds(90));
+      BackupResult full = backup(BackupRequest.FULL, null);
+
+      String marked = "restore-it-marked-" + UUID.randomUUID();
+      String later = "restore-it-later-" + UUID.randomUUID();
+      String last = "restore-it-last-" + UUID.randomUUID();
+      insertAlert(marked);
+      String markedTime = serverNow();
+      Thread.sleep(1500);
+      insertAlert(later);
+      BackupResult incremental = backup(BackupRequest.INCREMENTAL, full.backupId());
+      insertAlert(last);
+      String switched = switchWal();
+      awaitStatus(
+          running,
+          s -> s.lastLsn() != null && compareLsn(s.lastLsn(), switched) >= 0,
+          Duration.ofMinutes(3));
+
+      RestoreReport atMark = restore(markedTime, false);
+      assertThat(atMark.plan().backupId()).isEqualTo(full.backupId());
+      assertThat(atMark.wal().count()).as("archived segments replayed").isPositive();
+      assertThat(countAlerts(atMark, marked)).as("the marked row").isEqualTo(1);
+      assertThat(countAlerts(atMark, later)).as("a row written after the mark").isZero();
+      assertThat(atMark.validation().problems()).isEmpty();
+      assertThat(atMark.validation().indexesChecked()).isPositive();
+
+      RestoreReport atEnd = restore(null, false);
+      assertThat(atEnd.plan().chain()).containsExactly(full.backupId(), incremental.backupId());
+      assertThat(countAlerts(atEnd, marked)).isEqualTo(1);
+      assertThat(countAlerts(atEnd, later)).isEqualTo(1);
+      assertThat(countAlerts(atEnd, last)).as("the row written after the incremental").isEqualTo(1);
+    } finally {
+      running.stop(true);
+    }
+  }
+
+  @Test
+  void aRestoreToTheBackupsEndPointMatchesTheManifestsRowCounts() throws Exception {
+    BackupResult full = backup(BackupRequest.FULL, null);
+
+    RestoreReport report = restoreBackup(full.backupId(), true);
+
+    assertThat(report.proven()).as(report.validation().problems().toString()).isTrue();
+    assertThat(report.validation().rowCounts()).containsKeys("public.listings", "public.alerts");
+    assertThat(report.layout().bytes()).isPositive();
+    assertThat(report.recovery().promoted()).isTrue();
+  }
+
+  @Test
+  void aFlippedByteStopsTheRestoreNamingTheObjectAndLeavesNothing() throws Exception {
+    BackupResult full = backup(BackupRequest.FULL, null);
+    Path objects = dir.resolve("nas/shop/shop/" + full.backupId() + "/data/bundles");
+    Path victim;
+    try (Stream<Path> files = Files.list(objects)) {
+      victim = files.sorted().findFirst().orElseThrow();
+    }
+    try (FileChannel channel =
+        FileChannel.open(victim, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      java.nio.ByteBuffer one = java.nio.ByteBuffer.allocate(1);
+      channel.read(one, 100);
+      one.put(0, (byte) (one.get(0) ^ 0x40));
+      one.rewind();
+      channel.write(one, 100);
+    }
+    Path target = Path.of("/var/tmp", "lifeboat-it-restore-" + UUID.randomUUID());
+    restored.add(target);
+
+    assertThatThrownBy(
+            () ->
+                run(
+                    new RestoreRequest(
+                        "shop",
+                        full.backupId(),
+                        null,
+                        null,
+                        true,
+                        "nas",
+                        target.toString(),
+                        freePort(),
+                        null,
+                        null,
+                        false)))
+        .rootCause()
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class,
+            f -> {
+              assertThat(f.getType()).isEqualTo(ErrorTypes.RESTORE_FAILED);
+              assertThat(f.getOriginalMessage())
+                  .contains(full.backupId())
+                  .contains(victim.getFileName().toString())
+                  .contains("cleaned up");
+            });
+    assertThat(target).doesNotExist();
+    assertThat(target.resolveSibling(target.getFileName() + ".wal")).doesNotExist();
+  }
+
+  private BackupResult backup(String type, String parent) {
+    return client
+        .newWorkflowStub(
+            BackupWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId("backup-shop-it-restore-" + UUID.randomUUID())
+                .setTaskQueue(TaskQueues.ORCHESTRATION)
+                .setWorkflowExecutionTimeout(Duration.ofMinutes(10))
+                .build())
+        .backup(new BackupRequest("shop", type, null, List.of("nas"), 0, "files", parent));
+  }
+
+  private RestoreReport restore(String targetTime, boolean untilConsistent) throws Exception {
+    Path target = Path.of("/var/tmp", "lifeboat-it-restore-" + UUID.randomUUID());
+    restored.add(target);
+    return run(
+        new RestoreRequest(
+            "shop",
+            null,
+            targetTime,
+            null,
+            untilConsistent,
+            "nas",
+            target.toString(),
+            freePort(),
+            null,
+            null,
+            false));
+  }
+
+  private RestoreReport restoreBackup(String backupId, boolean untilConsistent) throws Exception {
+    Path target = Path.of("/var/tmp", "lifeboat-it-restore-" + UUID.randomUUID());
+    restored.add(target);
+    return run(
+        new RestoreRequest(
+            "shop",
+            backupId,
+            null,
+            null,
+            untilConsistent,
+            "nas",
+            target.toString(),
+            freePort(),
+            null,
+            null,
+            false));
+  }
+
+  private RestoreReport run(RestoreRequest request) {
+    return client
+        .newWorkflowStub(
+            RestoreWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId("restore-shop-it-" + UUID.randomUUID())
+                .setTaskQueue(TaskQueues.ORCHESTRATION)
+                .setWorkflowExecutionTimeout(Duration.ofMinutes(10))
+                .build())
+        .restore(request);
+  }
+
+  private long countAlerts(RestoreReport report, String criteria) throws Exception {
+    NodeSpec source = report.plan().sourceNode();
+    NodeSpec node =
+        new NodeSpec(
+            "restored",
+            source.region(),
+            0,
+            0,
+            "127.0.0.1",
+            report.port(),
+            source.database(),
+            source.user(),
+            source.passwordSecret());
+    try (Connection connection = RealStack.connect(config, node);
+        Statement sql = connection.createStatement();
+        ResultSet count =
+            sql.executeQuery("SELECT count(*) FROM alerts WHERE criteria = '" + criteria + "'")) {
+      count.next();
+      return count.getLong(1);
+    }
+  }
+
+  private Connection primary() throws Exception {
+    return RealStack.connect(config, config.cluster("shop").orElseThrow().nodes().get(0));
+  }
+
+  private void insertAlert(String criteria) throws Exception {
+    try (Connection connection = primary();
+        Statement sql = connection.createStatement()) {
+      sql.executeUpdate(
+          "INSERT INTO alerts (user_id, kind, criteria, frequency) SELECT id, 'price_drop', '"
+              + criteria
+              + "', 'daily' FROM users ORDER BY id LIMIT 1");
+    }
+  }
+
+  private String serverNow() throws Exception {
+    try (Connection connection = primary();
+        Statement sql = connection.createStatement();
+        ResultSet now =
+            sql.executeQuery(
+                "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC',"
+                    + " 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')")) {
+      now.next();
+      return now.getString(1);
+    }
+  }
+
+  private String switchWal() throws Exception {
+    try (Connection connection = primary();
+        Statement sql = connection.createStatement();
+        ResultSet lsn = sql.executeQuery("SELECT pg_switch_wal()::text")) {
+      lsn.next();
+      return lsn.getString(1);
+    }
+  }
+
+  private static int compareLsn(String a, String b) {
+    return Long.compareUnsigned(
+        dev.lifeboat.workflows.model.Lsn.parse(a), dev.lifeboat.workflows.model.Lsn.parse(b));
+  }
+
+  private static WalArchiveStatus awaitStatus(
+      WalArchiverWorkflow archiver,
+      java.util.function.Predicate<WalArchiveStatus> condition,
+      Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    WalArchiveStatus status = archiver.status();
+    while (!condition.test(status)) {
+      assertThat(System.nanoTime())
+          .as("archiver status %s within %s", status, timeout)
+          .isLessThan(deadline);
+      Thread.sleep(500);
+      status = archiver.status();
+    }
+    return status;
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static void stopAndRemove(Path directory) throws Exception {
+    if (Files.exists(directory.resolve("postmaster.pid"))) {
+      new ProcessBuilder(
+              "runuser",
+              "-u",
+              "postgres",
+              "--",
+              PgTools.find("pg_ctl").toString(),
+              "-D",
+              directory.toString(),
+              "-m",
+              "immediate",
+              "stop")
+          .redirectErrorStream(true)
+          .start()
+          .waitFor(60, TimeUnit.SECONDS);
+    }
+    for (String suffix : List.of("", ".wal", ".log", ".lifeboat-restore")) {
+      new ProcessBuilder("rm", "-rf", directory + suffix).start().waitFor(60, TimeUnit.SECONDS);
+    }
+  }
+}

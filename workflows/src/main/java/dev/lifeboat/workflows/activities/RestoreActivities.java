@@ -1,0 +1,66 @@
+package dev.lifeboat.workflows.activities;
+
+import dev.lifeboat.workflows.model.RecoveryOutcome;
+import dev.lifeboat.workflows.model.RestorePlan;
+import dev.lifeboat.workflows.model.RestoreRequest;
+import dev.lifeboat.workflows.model.RestoreStep;
+import dev.lifeboat.workflows.model.RestoreTask;
+import dev.lifeboat.workflows.model.ValidationOutcome;
+import io.temporal.activity.ActivityInterface;
+import io.temporal.activity.ActivityMethod;
+
+/**
+ * Activities that restore a backup chain into a new data directory and prove it runs. All but
+ * {@link #plan} run on the restoring host's region queue. Each is idempotent: a retry starts its
+ * step over (a layout removes its half-written directory first).
+ */
+@ActivityInterface(namePrefix = "Restore_")
+public interface RestoreActivities {
+
+  /**
+   * Chooses the backup and its chain and checks the request against them: a target before the
+   * backup's end or after the archive's end is refused with the reason.
+   *
+   * @throws io.temporal.failure.ApplicationFailure {@code InvalidRequest} or {@code
+   *     NoBackupForTarget}, not retryable
+   */
+  @ActivityMethod
+  RestorePlan plan(RestoreRequest request);
+
+  /**
+   * Lays out the data directory from the chain: every object fetched, its SHA-256 verified while
+   * streaming, decrypted and decompressed. Refuses a non-empty directory. A missing or corrupted
+   * object fails the step naming it and the backup, and nothing is left in the directory.
+   * Heartbeats its progress.
+   */
+  @ActivityMethod
+  RestoreStep layOut(RestoreTask task);
+
+  /**
+   * Stages the archived WAL the recovery needs beside the data directory (verified, decrypted) and
+   * writes the recovery settings: {@code restore_command} reading the stage, the target, and the
+   * action at the target.
+   */
+  @ActivityMethod
+  RestoreStep stageWal(RestoreTask task);
+
+  /**
+   * Starts PostgreSQL on the restored directory and waits, heartbeating, until recovery reaches the
+   * target (or the end of the WAL), then reports where it ended. A server that stops during
+   * recovery fails the step with the log's last error.
+   */
+  @ActivityMethod
+  RecoveryOutcome recover(RestoreTask task);
+
+  /**
+   * Checks the restored server: row counts against the manifest (when restored to the backup's own
+   * end point), {@code amcheck} on the indexes of user tables (when promoted), and that every user
+   * table can be read.
+   */
+  @ActivityMethod
+  ValidationOutcome validate(RestoreTask task);
+
+  /** Stops the restored server if it runs and removes its directory and WAL stage. */
+  @ActivityMethod
+  void tearDown(RestoreTask task);
+}
