@@ -21,6 +21,7 @@ import dev.lifeboat.activities.manifest.FileEntry;
 import dev.lifeboat.activities.manifest.Manifest;
 import dev.lifeboat.activities.manifest.ManifestException;
 import dev.lifeboat.activities.manifest.ManifestStore;
+import dev.lifeboat.activities.manifest.ProofStamp;
 import dev.lifeboat.activities.manifest.SourceInfo;
 import dev.lifeboat.activities.manifest.VerificationStamp;
 import dev.lifeboat.activities.postgres.PgConnections;
@@ -540,6 +541,9 @@ public final class BackupActivitiesImpl implements BackupActivities {
                   manifest.parentId(),
                   VerificationStamp.read(store, cluster, backupId)
                       .map(VerificationStamp::verifiedAt)
+                      .orElse(null),
+                  ProofStamp.read(store, cluster, backupId)
+                      .map(ProofStamp::provenAt)
                       .orElse(null)));
         } catch (ManifestException e) {
           // A damaged manifest is not a backup; verification reports it, listing skips it.

@@ -9,6 +9,7 @@ package dev.lifeboat.activities.manifest;
  * &lt;cluster&gt;/&lt;backup id&gt;/data/&lt;path&gt;           the objects
  * &lt;cluster&gt;/&lt;backup id&gt;/copies.json          where the other copies are (a hint)
  * &lt;cluster&gt;/&lt;backup id&gt;/verified.json        the last verification of this copy
+ * &lt;cluster&gt;/&lt;backup id&gt;/proven.json          the last test restore that passed
  * keys/&lt;cluster&gt;/&lt;backup id&gt;.json            the wrapped data key
  * </pre>
  *
@@ -22,6 +23,7 @@ public final class BackupLayout {
   static final String CHECKSUM = "manifest.json.sha256";
   static final String COPIES = "copies.json";
   static final String VERIFIED = "verified.json";
+  static final String PROVEN = "proven.json";
 
   private BackupLayout() {}
 
@@ -39,12 +41,14 @@ public final class BackupLayout {
   }
 
   /**
-   * Whether a key is one of a backup's sidecars ({@code copies.json}, {@code verified.json}): files
-   * written beside a sealed backup that are not part of it.
+   * Whether a key is one of a backup's sidecars ({@code copies.json}, {@code verified.json}, {@code
+   * proven.json}): files written beside a sealed backup that are not part of it.
    */
   public static boolean isSidecar(String cluster, String backupId, String key) {
     String prefix = backupPrefix(cluster, backupId);
-    return key.equals(prefix + COPIES) || key.equals(prefix + VERIFIED);
+    return key.equals(prefix + COPIES)
+        || key.equals(prefix + VERIFIED)
+        || key.equals(prefix + PROVEN);
   }
 
   /** The store key of an object of a backup. */

@@ -10,6 +10,7 @@ import dev.lifeboat.activities.manifest.BackupChain;
 import dev.lifeboat.activities.manifest.Manifest;
 import dev.lifeboat.activities.manifest.ManifestException;
 import dev.lifeboat.activities.manifest.ManifestStore;
+import dev.lifeboat.activities.manifest.ProofStamp;
 import dev.lifeboat.activities.postgres.PgConnections;
 import dev.lifeboat.activities.secrets.SecretResolver;
 import dev.lifeboat.activities.storage.BackupStore;
@@ -24,6 +25,7 @@ import dev.lifeboat.workflows.model.Lsn;
 import dev.lifeboat.workflows.model.NodeSpec;
 import dev.lifeboat.workflows.model.RecoveryOutcome;
 import dev.lifeboat.workflows.model.RestorePlan;
+import dev.lifeboat.workflows.model.RestoreReport;
 import dev.lifeboat.workflows.model.RestoreRequest;
 import dev.lifeboat.workflows.model.RestoreStep;
 import dev.lifeboat.workflows.model.RestoreTask;
@@ -528,6 +530,28 @@ public final class RestoreActivitiesImpl implements RestoreActivities {
       }
     }
     return indexes.size();
+  }
+
+  @Override
+  public void recordProof(RestoreReport report) {
+    RestorePlan plan = report.plan();
+    try (BackupStore store = DestinationStores.open(destination(plan.destination()), secrets)) {
+      ProofStamp.write(
+          store,
+          plan.cluster(),
+          plan.backupId(),
+          new ProofStamp(
+              clock.instant(),
+              report.totalSeconds(),
+              report.layout().seconds(),
+              report.recovery().seconds(),
+              report.validation().rowCounts().size(),
+              report.validation().indexesChecked()));
+    } catch (IOException e) {
+      throw ApplicationFailure.newFailure(
+          "cannot stamp backup " + plan.backupId() + " as proven: " + e.getMessage(),
+          ErrorTypes.STORE_OPERATION_FAILED);
+    }
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.lifeboat.workflows.activities;
 
 import dev.lifeboat.workflows.model.RecoveryOutcome;
 import dev.lifeboat.workflows.model.RestorePlan;
+import dev.lifeboat.workflows.model.RestoreReport;
 import dev.lifeboat.workflows.model.RestoreRequest;
 import dev.lifeboat.workflows.model.RestoreStep;
 import dev.lifeboat.workflows.model.RestoreTask;
@@ -59,6 +60,13 @@ public interface RestoreActivities {
    */
   @ActivityMethod
   ValidationOutcome validate(RestoreTask task);
+
+  /**
+   * Stamps the restored backup's copy "proven restorable at T, in N seconds" ({@code proven.json}
+   * beside its manifest), after a scratch restore whose validation passed.
+   */
+  @ActivityMethod
+  void recordProof(RestoreReport report);
 
   /** Stops the restored server if it runs and removes its directory and WAL stage. */
   @ActivityMethod

@@ -16,7 +16,8 @@ import java.util.Map;
  * <ul>
  *   <li>it is within the retention (younger than the cutoff, or among the newest {@code keepLast});
  *   <li>it is the newest backup, so a cluster is never left without one;
- *   <li>it is the newest backup that passed a verification, so the last proven one stays;
+ *   <li>it is the newest backup that passed a verification, or the newest proven restorable by a
+ *       test restore, so the last proven one stays;
  *   <li>a kept backup builds on it (directly or through other incrementals): deleting a parent
  *       would make its incrementals unrestorable.
  * </ul>
@@ -46,8 +47,12 @@ final class RetentionPlanner {
   static Plan plan(List<BackupSummary> copies, Instant cutoff, int keepLast) {
     Map<String, BackupSummary> byId = new LinkedHashMap<>();
     Map<String, Instant> verified = new HashMap<>();
+    Map<String, Instant> proven = new HashMap<>();
     for (BackupSummary copy : copies) {
       byId.putIfAbsent(copy.backupId(), copy);
+      if (copy.provenAt() != null) {
+        proven.merge(copy.backupId(), copy.provenAt(), (a, b) -> a.isAfter(b) ? a : b);
+      }
       if (copy.verifiedAt() != null) {
         verified.merge(copy.backupId(), copy.verifiedAt(), (a, b) -> a.isAfter(b) ? a : b);
       }
@@ -72,6 +77,10 @@ final class RetentionPlanner {
         .filter(b -> verified.containsKey(b.backupId()))
         .findFirst()
         .ifPresent(b -> because.putIfAbsent(b.backupId(), "newest verified backup"));
+    newestFirst.stream()
+        .filter(b -> proven.containsKey(b.backupId()))
+        .findFirst()
+        .ifPresent(b -> because.putIfAbsent(b.backupId(), "newest proven restorable backup"));
     // Keep every ancestor of a kept backup; a chain is walked once per kept backup.
     for (String kept : new ArrayList<>(because.keySet())) {
       BackupSummary child = byId.get(kept);

@@ -14,6 +14,7 @@ import java.time.Instant;
  * @param destination the destination holding this copy
  * @param parentId the backup an incremental builds on, or null for a full backup
  * @param verifiedAt when this copy last passed a verification, or null if never
+ * @param provenAt when this copy was last proven restorable by a test restore, or null if never
  */
 public record BackupSummary(
     String backupId,
@@ -24,7 +25,32 @@ public record BackupSummary(
     long storedBytes,
     String destination,
     String parentId,
-    Instant verifiedAt) {
+    Instant verifiedAt,
+    Instant provenAt) {
+
+  /** A copy that was never proven restorable. */
+  public BackupSummary(
+      String backupId,
+      String type,
+      Instant stopTime,
+      String stopLsn,
+      long rawBytes,
+      long storedBytes,
+      String destination,
+      String parentId,
+      Instant verifiedAt) {
+    this(
+        backupId,
+        type,
+        stopTime,
+        stopLsn,
+        rawBytes,
+        storedBytes,
+        destination,
+        parentId,
+        verifiedAt,
+        null);
+  }
 
   /** A full backup's copy that was never verified. */
   public BackupSummary(

@@ -34,7 +34,46 @@ public record RestoreRequest(
     int port,
     String region,
     Boolean promote,
-    boolean keepOnFailure) {
+    boolean keepOnFailure,
+    boolean scratch) {
+
+  /** A restore that keeps its server running. */
+  public RestoreRequest(
+      String cluster,
+      String backupId,
+      String targetTime,
+      String targetLsn,
+      boolean untilConsistent,
+      String destination,
+      String directory,
+      int port,
+      String region,
+      Boolean promote,
+      boolean keepOnFailure) {
+    this(
+        cluster,
+        backupId,
+        targetTime,
+        targetLsn,
+        untilConsistent,
+        destination,
+        directory,
+        port,
+        region,
+        promote,
+        keepOnFailure,
+        false);
+  }
+
+  /**
+   * A test restore of a backup to its own end point into a scratch directory, validated against the
+   * manifest, torn down afterwards, and stamped when it passes.
+   */
+  public static RestoreRequest proof(
+      String cluster, String backupId, String destination, String directory, int port) {
+    return new RestoreRequest(
+        cluster, backupId, null, null, true, destination, directory, port, null, null, false, true);
+  }
 
   /** Whether to promote at the target; the default is true. */
   public boolean promoteOrDefault() {

@@ -72,23 +72,31 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
       RecoveryOutcome recovery = onHost.recover(task);
       phase = "validating";
       ValidationOutcome validation = onHost.validate(task);
+      RestoreReport report =
+          new RestoreReport(
+              plan,
+              request.directory(),
+              request.port(),
+              layout,
+              wal,
+              recovery,
+              validation,
+              (Workflow.currentTimeMillis() - started) / 1000.0);
+      if (request.scratch()) {
+        phase = "tearing down";
+        Workflow.newDetachedCancellationScope(() -> onHost.tearDown(task)).run();
+        if (report.proven()) {
+          planning.recordProof(report);
+        }
+      }
       phase = "done";
       Workflow.upsertTypedSearchAttributes(
-          DrSearchAttributes.OUTCOME.valueSet(
-              validation.problems().isEmpty() ? "proven" : "unproven"));
-      return new RestoreReport(
-          plan,
-          request.directory(),
-          request.port(),
-          layout,
-          wal,
-          recovery,
-          validation,
-          (Workflow.currentTimeMillis() - started) / 1000.0);
+          DrSearchAttributes.OUTCOME.valueSet(report.proven() ? "proven" : "unproven"));
+      return report;
     } catch (ActivityFailure | CanceledFailure failure) {
       phase = "failed";
       Workflow.upsertTypedSearchAttributes(DrSearchAttributes.OUTCOME.valueSet("failed"));
-      if (!request.keepOnFailure()) {
+      if (!request.keepOnFailure() || request.scratch()) {
         // Detached: the teardown runs even when the failure is this workflow's cancellation.
         Workflow.newDetachedCancellationScope(() -> onHost.tearDown(task)).run();
       }

@@ -98,4 +98,22 @@ class RetentionPlannerTest {
 
     assertThat(expiredIds(plan)).containsExactly("f1");
   }
+
+  @Test
+  void theNewestProvenRestorableBackupIsKept() {
+    Instant stop = NOW.minus(Duration.ofDays(70));
+    BackupSummary proven =
+        new BackupSummary(
+            "f2", "FULL", stop, "0/1", 10, 1, "s3", null, null, stop.plusSeconds(600));
+
+    RetentionPlanner.Plan plan =
+        RetentionPlanner.plan(
+            List.of(
+                backup("f1", 90, null, "s3", false), proven, backup("f3", 60, null, "s3", false)),
+            CUTOFF,
+            0);
+
+    assertThat(expiredIds(plan)).containsExactly("f1");
+    assertThat(plan.keptBecause()).containsEntry("f2", "newest proven restorable backup");
+  }
 }
