@@ -62,6 +62,11 @@ if [[ -n "$full_id" ]]; then
   if [[ -n "$incr_id" ]]; then
     echo
     "${CLI[@]}" backup show "$incr_id" --cluster shop || status=1
+    echo
+    echo "== A test restore of $incr_id: its chain laid out from the NAS copy in a scratch directory,"
+    echo "   PostgreSQL started and recovered to the backup's end point, row counts and indexes checked,"
+    echo "   torn down, and the backup stamped proven restorable =="
+    "${CLI[@]}" backup verify "$incr_id" --cluster shop --destination nas --restore || status=1
   fi
 fi
 echo

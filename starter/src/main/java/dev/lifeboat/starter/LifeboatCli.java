@@ -5,6 +5,7 @@ import dev.lifeboat.starter.cli.BackupCommand;
 import dev.lifeboat.starter.cli.ConfigCommand;
 import dev.lifeboat.starter.cli.ErrorReporter;
 import dev.lifeboat.starter.cli.HealthCommand;
+import dev.lifeboat.starter.cli.RestoreCommand;
 import dev.lifeboat.starter.cli.ScheduleCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -23,6 +24,7 @@ import picocli.CommandLine.Command;
       HealthCommand.class,
       BackupCommand.class,
       ArchiveCommand.class,
+      RestoreCommand.class,
       ScheduleCommand.class,
       ConfigCommand.class,
       CommandLine.HelpCommand.class

@@ -3,7 +3,11 @@ package dev.lifeboat.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lifeboat.activities.manifest.ProofStamp;
 import dev.lifeboat.activities.postgres.PgTools;
+import dev.lifeboat.activities.secrets.SecretResolver;
+import dev.lifeboat.activities.storage.BackupStore;
+import dev.lifeboat.activities.storage.DestinationStores;
 import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.config.LifeboatConfig;
 import dev.lifeboat.workflows.archive.WalArchiverWorkflow;
@@ -161,12 +165,27 @@ class RestoreWorkflowIT {
   void aRestoreToTheBackupsEndPointMatchesTheManifestsRowCounts() throws Exception {
     BackupResult full = backup(BackupRequest.FULL, null);
 
-    RestoreReport report = restoreBackup(full.backupId(), true);
+    Path scratch = Path.of("/var/tmp", "lifeboat-it-proof-" + UUID.randomUUID());
+    restored.add(scratch);
+    RestoreReport report =
+        run(RestoreRequest.proof("shop", full.backupId(), "nas", scratch.toString(), freePort()));
 
     assertThat(report.proven()).as(report.validation().problems().toString()).isTrue();
     assertThat(report.validation().rowCounts()).containsKeys("public.listings", "public.alerts");
     assertThat(report.layout().bytes()).isPositive();
     assertThat(report.recovery().promoted()).isTrue();
+    // A test restore cleans up after itself and stamps the backup.
+    assertThat(scratch).doesNotExist();
+    try (BackupStore nas =
+        DestinationStores.open(
+            config.requireBackup().destinations().stream()
+                .filter(d -> d.name().equals("nas"))
+                .findFirst()
+                .orElseThrow(),
+            new SecretResolver(config.secretsDir(), env))) {
+      assertThat(ProofStamp.read(nas, "shop", full.backupId()))
+          .hasValueSatisfying(p -> assertThat(p.indexesChecked()).isPositive());
+    }
   }
 
   @Test
@@ -237,24 +256,6 @@ class RestoreWorkflowIT {
             "shop",
             null,
             targetTime,
-            null,
-            untilConsistent,
-            "nas",
-            target.toString(),
-            freePort(),
-            null,
-            null,
-            false));
-  }
-
-  private RestoreReport restoreBackup(String backupId, boolean untilConsistent) throws Exception {
-    Path target = Path.of("/var/tmp", "lifeboat-it-restore-" + UUID.randomUUID());
-    restored.add(target);
-    return run(
-        new RestoreRequest(
-            "shop",
-            backupId,
-            null,
             null,
             untilConsistent,
             "nas",

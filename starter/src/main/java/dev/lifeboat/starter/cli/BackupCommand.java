@@ -3,11 +3,13 @@ package dev.lifeboat.starter.cli;
 import dev.lifeboat.config.LifeboatConfig;
 import dev.lifeboat.starter.client.BackupClient;
 import dev.lifeboat.starter.client.LifeboatClient;
+import dev.lifeboat.starter.client.RestoreClient;
 import dev.lifeboat.workflows.model.BackupCopy;
 import dev.lifeboat.workflows.model.BackupProgress;
 import dev.lifeboat.workflows.model.BackupRequest;
 import dev.lifeboat.workflows.model.BackupResult;
 import dev.lifeboat.workflows.model.BackupSummary;
+import dev.lifeboat.workflows.model.RestoreReport;
 import dev.lifeboat.workflows.model.RetentionPlan;
 import dev.lifeboat.workflows.model.RetentionRequest;
 import dev.lifeboat.workflows.model.VerificationSummary;
@@ -339,6 +341,27 @@ public final class BackupCommand {
         description = "Only judge these destinations (default: every configured one).")
     List<String> destinations = List.of();
 
+    @Option(
+        names = "--restore",
+        description = {
+          "Also prove it restorable: restore it to its own end point in a scratch directory on",
+          "the source region's worker, start it, check row counts and indexes, tear it down and",
+          "stamp the backup (proven.json)."
+        })
+    boolean restore;
+
+    @Option(
+        names = "--scratch-port",
+        defaultValue = "55498",
+        description = "Port of the scratch server of --restore (default: ${DEFAULT-VALUE}).")
+    int scratchPort;
+
+    @Option(
+        names = "--scratch-dir",
+        paramLabel = "DIR",
+        description = "Scratch data directory of --restore (default: /var/tmp/lifeboat-proof-ID).")
+    String scratchDirectory;
+
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
@@ -363,6 +386,22 @@ public final class BackupCommand {
           for (String problem : v.problems()) {
             out.println("    " + problem);
           }
+        }
+        if (restore) {
+          String scratch =
+              scratchDirectory != null ? scratchDirectory : "/var/tmp/lifeboat-proof-" + backupId;
+          out.println("Proving " + backupId + " restorable in " + scratch + " ...");
+          out.flush();
+          RestoreReport report =
+              new RestoreClient(client.temporal())
+                  .prove(
+                      cluster,
+                      backupId,
+                      destinations.isEmpty() ? null : destinations.get(0),
+                      scratch,
+                      scratchPort);
+          RestoreCommand.print(report, out);
+          intact &= report.proven();
         }
       }
       return intact ? ExitCodes.OK : ExitCodes.FAILED;

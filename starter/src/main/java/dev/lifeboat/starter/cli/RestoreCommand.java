@@ -1,0 +1,185 @@
+package dev.lifeboat.starter.cli;
+
+import dev.lifeboat.config.LifeboatConfig;
+import dev.lifeboat.starter.client.LifeboatClient;
+import dev.lifeboat.starter.client.RestoreClient;
+import dev.lifeboat.workflows.model.RestoreReport;
+import dev.lifeboat.workflows.model.RestoreRequest;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeoutException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code lifeboat restore}: a backup chain into a new data directory, to a point in time. */
+@Command(
+    name = "restore",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Restore a cluster from a backup chain (full, incrementals, archived WAL) into a new data",
+      "directory on the worker of the source's region, start PostgreSQL on it, recover to the",
+      "target, validate it. The server keeps running on --port. Exit 0 when every check passed."
+    })
+public final class RestoreCommand implements Callable<Integer> {
+
+  @Mixin ConfigOption config;
+
+  @Mixin ClusterOption clusterOption;
+
+  @Option(
+      names = "--backup",
+      paramLabel = "ID",
+      description = "The backup to restore (default: the newest, or the newest before the target).")
+  String backupId;
+
+  @Option(
+      names = "--target-time",
+      paramLabel = "T",
+      description = "Recover to this instant, ISO-8601, e.g. 2026-11-25T10:00:00Z.")
+  String targetTime;
+
+  @Option(names = "--target-lsn", paramLabel = "LSN", description = "Recover to this LSN.")
+  String targetLsn;
+
+  @Option(
+      names = "--until-consistent",
+      description = "Stop at the backup's own end point; row counts are checked against it.")
+  boolean untilConsistent;
+
+  @Option(
+      names = "--pause",
+      description = "Stay paused in recovery at the target instead of promoting.")
+  boolean pause;
+
+  @Option(names = "--from", paramLabel = "DESTINATION", description = "Read this destination.")
+  String destination;
+
+  @Option(
+      names = "--to",
+      required = true,
+      paramLabel = "DIR",
+      description = "The new data directory; must not exist or be empty.")
+  String directory;
+
+  @Option(names = "--port", required = true, description = "Port of the restored server.")
+  int port;
+
+  @Option(names = "--region", description = "Region whose worker restores (default: the source's).")
+  String region;
+
+  @Option(
+      names = "--keep-on-failure",
+      description = "Leave a failed restore's directory and server for inspection.")
+  boolean keepOnFailure;
+
+  @Option(
+      names = "--timeout",
+      defaultValue = "PT6H",
+      description = "How long to wait (default: ${DEFAULT-VALUE}).")
+  Duration timeout;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    LifeboatConfig loaded = config.load();
+    String cluster = clusterOption.require(loaded);
+    PrintWriter out = spec.commandLine().getOut();
+    try (LifeboatClient client = LifeboatClient.connect(loaded.temporal())) {
+      RestoreClient restores = new RestoreClient(client.temporal());
+      RestoreClient.Started started =
+          restores.start(
+              new RestoreRequest(
+                  cluster,
+                  backupId,
+                  targetTime,
+                  targetLsn,
+                  untilConsistent,
+                  destination,
+                  directory,
+                  port,
+                  region,
+                  !pause,
+                  keepOnFailure));
+      out.println("Restore started: " + started.workflowId());
+      out.println("Web UI: " + loaded.temporal().runUrl(started.workflowId(), started.runId()));
+      out.flush();
+      RestoreReport report = follow(restores, started.workflowId(), out, timeout);
+      print(report, out);
+      return report.proven() ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+  }
+
+  /** Prints each phase as it begins until the report arrives. */
+  static RestoreReport follow(
+      RestoreClient restores, String workflowId, PrintWriter out, Duration timeout)
+      throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String last = "";
+    while (true) {
+      try {
+        return restores.await(workflowId, Duration.ofSeconds(2));
+      } catch (TimeoutException stillRunning) {
+        if (System.nanoTime() > deadline) {
+          throw new TimeoutException(
+              "restore " + workflowId + " is still running after " + timeout + "; it continues");
+        }
+        String phase = restores.phase(workflowId);
+        if (!phase.equals(last)) {
+          out.println("  " + phase);
+          out.flush();
+          last = phase;
+        }
+      }
+    }
+  }
+
+  static void print(RestoreReport report, PrintWriter out) {
+    out.printf(
+        Locale.ROOT,
+        "%nRestored %s of %s from %s (chain %s) into %s, port %d%n",
+        report.plan().backupId(),
+        report.plan().cluster(),
+        report.plan().destination(),
+        String.join(" -> ", report.plan().chain()),
+        report.directory(),
+        report.port());
+    out.printf(
+        Locale.ROOT,
+        "  layout    %7.1f s  %,d bytes (%.1f MB/s), %d objects%n",
+        report.layout().seconds(),
+        report.layout().bytes(),
+        report.layoutMegabytesPerSecond(),
+        report.layout().count());
+    out.printf(
+        Locale.ROOT,
+        "  WAL       %7.1f s  %d archived segments (%s)%n",
+        report.wal().seconds(),
+        report.wal().count(),
+        report.wal().detail());
+    out.printf(
+        Locale.ROOT,
+        "  recovery  %7.1f s  reached %s%s, %s%n",
+        report.recovery().seconds(),
+        report.recovery().reachedLsn(),
+        report.recovery().reachedTime() == null
+            ? ""
+            : " (last commit " + report.recovery().reachedTime() + ")",
+        report.recovery().promoted() ? "promoted" : "paused in recovery");
+    out.printf(
+        Locale.ROOT,
+        "  validate  %7.1f s  %d tables counted, %d indexes checked with amcheck%n",
+        report.validation().seconds(),
+        report.validation().rowCounts().size(),
+        report.validation().indexesChecked());
+    out.printf(Locale.ROOT, "  total     %7.1f s%n", report.totalSeconds());
+    for (String problem : report.validation().problems()) {
+      out.println("  PROBLEM: " + problem);
+    }
+    out.println(report.proven() ? "Every check passed." : "Some checks FAILED.");
+  }
+}
