@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# ./lifeboat bench [--scale S] [--runs N] [--update mixed|recent|random] [--keep]
+# ./lifeboat bench [--scale S] [--runs N] [--update mixed|recent|random] [--no-archiver] [--keep]
 #
 # Backs up one database with Lifeboat and with pgBackRest on this machine in one run, plus the
 # reference tools (pg_basebackup -Ft, tar | zstd), then takes an incremental of each after an
@@ -14,6 +14,8 @@
 # (which follows it) or by the `temporal` CLI (as a schedule would start it), against a PRIVATE
 # Temporal dev server (in memory, 127.0.0.1:$BENCH_TEMPORAL_PORT, default 7243): workers of other
 # branches poll the shared server's `lifeboat` queue and could otherwise pick up this run's tasks.
+# Lifeboat's WAL archiver runs from before the first full to the end, as pgBackRest's archive-push
+# does (--no-archiver, or an archiver that does not work, leaves the WAL in the incremental).
 # docs/benchmarks.md explains the columns and shows a run.
 source "$(dirname "$0")/lib.sh"
 
@@ -21,13 +23,15 @@ SCALE=1
 RUNS=3
 UPDATE=mixed
 KEEP=false
+NO_ARCHIVER=false
 while (($#)); do
   case "$1" in
     --scale) SCALE="${2:?--scale needs a value such as 1 or 0.05}"; shift 2 ;;
     --runs) RUNS="${2:?--runs needs a number}"; shift 2 ;;
     --update) UPDATE="${2:?--update needs mixed, recent or random}"; shift 2 ;;
     --keep) KEEP=true; shift ;;
-    *) die "usage: lifeboat bench [--scale S] [--runs N] [--update mixed|recent|random] [--keep] | lifeboat bench pipeline [...]" ;;
+    --no-archiver) NO_ARCHIVER=true; shift ;;
+    *) die "usage: lifeboat bench [--scale S] [--runs N] [--update mixed|recent|random] [--no-archiver] [--keep] | lifeboat bench pipeline [...]" ;;
   esac
 done
 [[ "$SCALE" =~ ^[0-9]*\.?[0-9]+$ ]] || die "--scale '$SCALE' is not a positive number such as 1 or 0.05"
@@ -143,14 +147,18 @@ port = $BENCH_PG_PORT
 unix_socket_directories = '$BPG'
 cluster_name = 'lifeboat-bench-$SCALE_TAG'
 wal_level = replica
+# Lifeboat's WAL archiver streams with pg_receivewal from a physical slot (and the files source
+# reserves WAL with a temporary slot of its own).
 max_wal_senders = 10
+max_replication_slots = 10
 # pgBackRest needs WAL archiving: each of its backups waits until its WAL is in the archive.
 archive_mode = on
 archive_command = 'pgbackrest --config=$PGBR_CONF --stanza=bench archive-push %p'
 shared_buffers = 256MB
 max_wal_size = 4GB
-# Lifeboat's incremental reads the WAL since its parent from the server: without its continuous
-# archiver running, pg_wal must still hold it (pgBackRest gets it from archive_command instead).
+# Lifeboat's incremental stores the WAL since its parent that its WAL archiver has not archived,
+# read from the server: when the archiver could not be started (the fallback), pg_wal must still
+# hold all of it (pgBackRest gets it from archive_command instead).
 wal_keep_size = 4GB
 logging_collector = off
 log_line_prefix = '%m [%p] bench '
@@ -359,6 +367,15 @@ run_tar_zstd() {
 
 LCONF="$BENCH/lifeboat-bench.yaml"
 LREPO="$BENCH/lifeboat-repo-$SCALE_TAG"
+# The WAL archiver's spool (pg_receivewal writes here), private to the benchmark.
+LSPOOL="$BENCH/wal-spool-$SCALE_TAG"
+ARCHIVER_SLOT=lifeboat_archiver_bench
+ARCHIVER_WORKFLOW=wal-archiver-bench
+# on: Lifeboat's WAL archiver runs through the fulls and the incremental; off: it could not be
+# started and the incremental stores the WAL since its parent itself (ARCHIVER_WHY says why).
+ARCHIVER=off
+ARCHIVER_WHY="not started"
+ARCHIVER_STARTED=false
 WORKER_PID=""
 
 write_lifeboat_conf() {
@@ -409,7 +426,7 @@ LIFEBOAT_ENV=(env -u TEMPORAL_ADDRESS -u TEMPORAL_NAMESPACE -u BACKUP_COMPRESSIO
 
 start_lifeboat() {
   write_lifeboat_conf
-  rm -rf "$LREPO"
+  rm -rf "$LREPO" "$LSPOOL"
   require_free_port "$BENCH_TEMPORAL_PORT" "the benchmark's private Temporal server"
   require_free_port "$BENCH_TEMPORAL_UI_PORT" "the benchmark's private Temporal Web UI"
   log "starting a private Temporal dev server (in memory) on 127.0.0.1:$BENCH_TEMPORAL_PORT"
@@ -425,7 +442,7 @@ start_lifeboat() {
   done
   log "starting a Lifeboat worker on $LCONF; log in $LIFEBOAT_LOGS/bench-worker.log"
   : >"$LIFEBOAT_LOGS/bench-worker.log"
-  spawn bench-worker "${LIFEBOAT_ENV[@]}" java -jar "$WORKER_JAR" "$LCONF"
+  spawn bench-worker "${LIFEBOAT_ENV[@]}" LIFEBOAT_WAL_SPOOL="$LSPOOL" java -jar "$WORKER_JAR" "$LCONF"
   deadline=$((SECONDS + 60))
   until grep -q "worker connected" "$LIFEBOAT_LOGS/bench-worker.log"; do
     running bench-worker || die "the worker exited during start; see $LIFEBOAT_LOGS/bench-worker.log"
@@ -441,6 +458,120 @@ start_lifeboat() {
 stop_lifeboat() {
   stop_pidfile bench-worker
   stop_pidfile bench-temporal
+}
+
+lifeboat_cli() { "${LIFEBOAT_ENV[@]}" java -jar "$CLI_JAR" "$@" --config "$LCONF" --cluster bench; }
+
+# ---------------------------------------------------------------------------------------------
+# Lifeboat's WAL archiver (docs/archiving.md), the counterpart of pgBackRest's archive-push: it
+# runs in the worker through the private Temporal server, from before the first full to the end.
+
+# A slot left by an interrupted run would keep WAL on the bench cluster forever.
+drop_archiver_slot() {
+  bench_pg_running || return 0
+  bpsql -d postgres -Atc "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots
+    WHERE slot_name = '$ARCHIVER_SLOT' AND NOT active" >/dev/null || true
+  if [[ -n "$(bpsql -d postgres -Atc "SELECT 1 FROM pg_replication_slots WHERE slot_name = '$ARCHIVER_SLOT'" || true)" ]]; then
+    log "WARNING: the replication slot $ARCHIVER_SLOT is still on the bench cluster (active); drop it by hand"
+  fi
+}
+
+# Whether the archiver has sealed a segment in the Lifeboat destination.
+lifeboat_archived() { [[ -f "$LREPO/bench/wal/$1.seal.json" && -f "$LREPO/bench/wal/$1" ]]; }
+
+# The archiver's status as the workflow reports it: "lagBytes lagMeasuredAt lastSegment".
+archiver_lag() {
+  "$TEMPORAL" --address "127.0.0.1:$BENCH_TEMPORAL_PORT" workflow query --workflow-id "$ARCHIVER_WORKFLOW" \
+    --type status --output json 2>/dev/null | python3 -c '
+import json, sys
+def find(o):
+    if isinstance(o, dict):
+        if "lagBytes" in o:
+            return o
+        o = list(o.values())
+    if isinstance(o, list):
+        for v in o:
+            r = find(v)
+            if r:
+                return r
+    return None
+from datetime import datetime, timezone
+s = find(json.load(sys.stdin)) or {}
+at = s.get("lagMeasuredAt") or "-"
+if isinstance(at, (int, float)):
+    at = datetime.fromtimestamp(at, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+print(s.get("lagBytes", "?"), at, s.get("lastSegment") or "-")' 2>/dev/null
+}
+
+# Switches WAL and waits until Lifeboat's archive holds the switched segment and the archiver's
+# own lag measurement (every 5 s) is at most 1 MB: the archive has caught up. Returns 1 on timeout.
+wait_lifeboat_archive() {
+  local segment waited=$SECONDS limit="${1:-600}" lag measured last
+  segment="$(bpsql -d postgres -Atc "SELECT pg_walfile_name(pg_switch_wal())")"
+  until lifeboat_archived "$segment"; do
+    ((SECONDS - waited < limit)) || { log "Lifeboat's WAL archive did not reach $segment within $limit s"; return 1; }
+    sleep 0.5
+  done
+  local sealed_at
+  sealed_at="$(date -u +%FT%T)"
+  while true; do
+    read -r lag measured last < <(archiver_lag) || true
+    if [[ "$lag" =~ ^[0-9]+$ && "$measured" > "$sealed_at" ]] && ((lag <= 1000000)); then
+      break
+    fi
+    if ((SECONDS - waited >= limit)); then
+      log "Lifeboat's archive holds $segment, but the archiver's lag is $lag bytes (measured $measured)"
+      break
+    fi
+    sleep 1
+  done
+  ARCHIVE_LAG="$lag bytes (measured $measured, last segment $last)"
+  log "Lifeboat's WAL archive holds $segment; archiver lag $ARCHIVE_LAG; waited $((SECONDS - waited)) s"
+}
+
+start_archiver() {
+  drop_archiver_slot
+  if [[ "$NO_ARCHIVER" == true ]]; then
+    ARCHIVER_WHY="--no-archiver given"
+    return 1
+  fi
+  log "starting Lifeboat's WAL archiver (lifeboat archive start; spool $LSPOOL)"
+  if ! lifeboat_cli archive start >"$BENCH/archive-start.out" 2>&1; then
+    ARCHIVER_WHY="lifeboat archive start failed: $(grep -m1 -v '^\s*$' "$BENCH/archive-start.out" | cut -c1-200)"
+    log "$ARCHIVER_WHY"
+    return 1
+  fi
+  ARCHIVER_STARTED=true
+  local deadline=$((SECONDS + 90))
+  until [[ "$(bpsql -d postgres -Atc "SELECT active FROM pg_replication_slots WHERE slot_name = '$ARCHIVER_SLOT'")" == t ]]; do
+    if ((SECONDS >= deadline)); then
+      ARCHIVER_WHY="the archiver's pg_receivewal did not stream from slot $ARCHIVER_SLOT within 90 s (see $LIFEBOAT_LOGS/bench-worker.log, $LSPOOL)"
+      log "$ARCHIVER_WHY"
+      stop_archiver
+      return 1
+    fi
+    sleep 0.5
+  done
+  if ! wait_lifeboat_archive 90; then
+    ARCHIVER_WHY="the archiver streams but stored no segment within 90 s (see $LIFEBOAT_LOGS/bench-worker.log)"
+    log "$ARCHIVER_WHY"
+    stop_archiver
+    return 1
+  fi
+  ARCHIVER=on
+  ARCHIVER_WHY=""
+}
+
+stop_archiver() {
+  [[ "$ARCHIVER_STARTED" == true ]] || return 0
+  ARCHIVER_STARTED=false
+  log "stopping Lifeboat's WAL archiver (lifeboat archive stop --drop-slot)"
+  if timeout 180 "${LIFEBOAT_ENV[@]}" java -jar "$CLI_JAR" archive stop --drop-slot --config "$LCONF" --cluster bench \
+    >"$BENCH/archive-stop.out" 2>&1; then
+    sed 's/^/  /' "$BENCH/archive-stop.out" >&2
+  else
+    log "lifeboat archive stop failed; see $BENCH/archive-stop.out (the slot is dropped directly below)"
+  fi
 }
 
 LAST_LIFEBOAT_ID=""
@@ -512,6 +643,57 @@ print("%.2fs%s" % (span, split))' "$LREPO/bench/$LAST_LIFEBOAT_ID/manifest.json"
   log "  $name: ${WALL}s wall (activity ${activity}), ${cpu}s CPU (worker $worker_cpu, client $CLIENT_CPU; +${SERVER_CPU}s server), $size bytes"
 }
 
+# The WAL that an incremental leaves to the archive, measured in both archives over the same span:
+# the segments from the Lifeboat parent's stop LSN up to (not including) the segment of the Lifeboat
+# incremental's start; with the archiver on, segments the incremental stored itself (from its WAL
+# reservation on) are excluded; without it, the incremental holds all of them. pgBackRest's own
+# incr already counts the segments of its start-stop range (pgbackrest_size), so they are not
+# counted again here. Prints JSON for the report, or why it could not be measured.
+wal_span() {
+  local parent="$1" incr="$2"
+  [[ -n "$parent" && -n "$incr" && -f "$LREPO/bench/$incr/manifest.json" ]] || { echo "no Lifeboat incremental"; return 0; }
+  local segment_bytes pgbr_info
+  segment_bytes="$(bpsql -d postgres -Atc "SELECT pg_size_bytes(current_setting('wal_segment_size'))")"
+  pgbr_info="$(pgbackrest_as_pg info --output=json)"
+  python3 - "$LREPO/bench/$parent/manifest.json" "$LREPO/bench/$incr/manifest.json" "$segment_bytes" \
+    "$LREPO/bench/wal" "$REPO/archive/bench" "$pgbr_info" "$ARCHIVER" <<'PY'
+import json, os, sys
+parent, incr, size, lwal, pgbr_archive, info, archiver = sys.argv[1:]
+parent, incr, size = json.load(open(parent)), json.load(open(incr)), int(size)
+lsn = lambda s: (int(s.split("/")[0], 16) << 32) + int(s.split("/")[1], 16)
+per = 0x100000000 // size
+tli = int(incr["timeline"])
+name = lambda n: "%08X%08X%08X" % (tli, n // per, n % per)
+first, end = lsn(parent["stopLsn"]) // size, lsn(incr["startLsn"]) // size
+stored = {f["path"][len("pg_wal/"):] for f in incr.get("files") or [] if f["path"].startswith("pg_wal/")}
+names = [name(n) for n in range(first, end) if archiver != "on" or name(n) not in stored]
+pgbr_incr = json.loads(info)[0]["backup"][-1]["archive"]
+pgbr_own = {n for n in names if pgbr_incr["start"] <= n <= pgbr_incr["stop"]}
+pgbr_files = {}
+for root, _, files in os.walk(pgbr_archive):
+    for f in files:
+        if len(f) > 24 and f[24] == "-":
+            pgbr_files[f[:24]] = os.path.getsize(os.path.join(root, f))
+def side(sizes, skip=()):
+    counted = [n for n in names if n not in skip]
+    present = [n for n in counted if n in sizes]
+    return dict(bytes=sum(sizes[n] for n in present), present=len(present), counted=len(counted),
+                missing=[n for n in counted if n not in sizes], why="not in the archive")
+lsizes = {}
+for n in names:
+    if os.path.exists(os.path.join(lwal, n)):
+        lsizes[n] = os.path.getsize(os.path.join(lwal, n)) + os.path.getsize(os.path.join(lwal, n + ".seal.json"))
+lifeboat = side(lsizes)
+if archiver != "on":
+    lifeboat["why"] = "no WAL archiver in this run: the incremental stored this WAL itself"
+out = dict(first=names[0] if names else "-", last=names[-1] if names else "-", segments=len(names),
+           from_lsn=parent["stopLsn"], to_lsn=incr["startLsn"], wal_bytes=lsn(incr["startLsn"]) - lsn(parent["stopLsn"]),
+           stored_by_incr=sorted(stored), lifeboat=lifeboat, pgbackrest=side(pgbr_files, pgbr_own),
+           pgbr_own=sorted(pgbr_own))
+print(json.dumps(out))
+PY
+}
+
 # >>> THE ONE PLACE where Lifeboat features that may not be in this build are invoked. <<<
 # The files source (`backup full --source files`) and the incremental (`backup incremental
 # --parent ID`) come from another branch. When this build's CLI or workflow rejects them, the
@@ -570,15 +752,19 @@ update_rows() {
   touch "$UPDATED_MARK"
   bpsql -d shop -c "$sql"
   bpsql -d postgres -c "CHECKPOINT" >/dev/null
-  # The archiver pushes the update's WAL through pgBackRest (compress + encrypt) in the
-  # background; wait for it, so that neither incremental shares the machine with it.
+  # The archivers (pgBackRest's archive-push, and Lifeboat's WAL archiver when it runs) compress
+  # and encrypt the update's WAL in the background; wait for both, so that neither incremental
+  # shares the machine with them, and so that both archives hold the WAL since the fulls.
   local last_segment waited=$SECONDS
   last_segment="$(bpsql -d postgres -Atc "SELECT pg_walfile_name(pg_switch_wal())")"
   until [[ "$(bpsql -d postgres -Atc "SELECT coalesce(last_archived_wal, '') >= '$last_segment' FROM pg_stat_archiver")" == t ]]; do
     ((SECONDS - waited < 600)) || die "WAL archiving did not reach $last_segment within 600 s; see $BPG/pgbackrest-log"
     sleep 1
   done
-  log "the update's WAL is archived (up to $last_segment), waited $((SECONDS - waited)) s"
+  log "the update's WAL is archived by pgBackRest (up to $last_segment), waited $((SECONDS - waited)) s"
+  if [[ "$ARCHIVER" == on ]]; then
+    wait_lifeboat_archive || die "Lifeboat's WAL archiver did not catch up after the update; see $LIFEBOAT_LOGS/bench-worker.log"
+  fi
   sleep 1 # the statistics collector reports the counts asynchronously
   after="$(bpsql -d shop -Atc "SELECT sum(n_tup_upd)::bigint FROM pg_stat_user_tables")"
   UPDATED="$((after - before)) of $total rows ($(echo "scale=1; 100 * ($after - $before) / $total" | bc -l)%), pattern $UPDATE"
@@ -588,7 +774,10 @@ update_rows() {
 # ---------------------------------------------------------------------------------------------
 
 cleanup() {
+  stop_archiver
   stop_lifeboat
+  # Never leave the archiver's slot behind: it would keep WAL on the bench cluster forever.
+  drop_archiver_slot
   if [[ "$KEEP" == true ]]; then
     log "--keep: the bench cluster keeps running on 127.0.0.1:$BENCH_PG_PORT ($DATA)"
   else
@@ -605,6 +794,7 @@ start_bench_pg
 create_pgbackrest_stanza
 load_bench_db
 start_lifeboat
+start_archiver || log "FALLBACK: the benchmark runs without Lifeboat's WAL archiver ($ARCHIVER_WHY); the incremental stores the WAL since its parent itself"
 DB_BYTES="$(database_bytes)"
 : >"$RESULTS"
 
@@ -632,14 +822,28 @@ log "incremental: UPDATE 5% of the rows, then pgBackRest --type=incr and Lifeboa
 UPDATED=""
 update_rows
 run_pgbackrest incr "pgBackRest incr"
+if [[ "$ARCHIVER" == on ]]; then
+  # pgBackRest's incr wrote WAL (checkpoint, start and stop records); Lifeboat's archiver ships it
+  # in the background, as archive-push did for pgBackRest: wait for it here too.
+  wait_lifeboat_archive || die "Lifeboat's WAL archiver did not catch up after pgBackRest's incr"
+fi
 # One incremental only: a second one on the same parent would also carry the first one's WAL.
 run_optional_lifeboat "Lifeboat incremental" incremental --parent "$FULL_PARENT" || true
+WAL_SPAN="$(wal_span "$FULL_PARENT" "$LAST_LIFEBOAT_ID")"
+stop_archiver
 LOAD_AFTER="$(uptime)"
+if [[ "$ARCHIVER" == on ]]; then
+  ARCHIVER_LINE="on: lifeboat archive start before the fulls (slot $ARCHIVER_SLOT, pg_receivewal, spool in the bench state);"
+  ARCHIVER_LINE+=$'\n'"         caught up (seal of the switched segment, lag <= 1 MB) before each incremental; last lag $ARCHIVE_LAG;"
+  ARCHIVER_LINE+=$'\n'"         stopped with --drop-slot at the end"
+else
+  ARCHIVER_LINE="OFF (fallback: $ARCHIVER_WHY): the incremental stores the WAL since its parent itself, as before"
+fi
 
 python3 - "$RESULTS" "$DB_BYTES" "$RUNS" "$SCALE" "$UPDATED" "$LOAD_BEFORE" "$LOAD_AFTER" "$BPG" \
-  "$PGBACKREST_PROCESSES" "$LIFEBOAT_READERS" <<'EOF'
-import re, subprocess, sys
-path, db_bytes, runs, scale, updated, load_before, load_after, state, pgbr_processes, readers = sys.argv[1:]
+  "$PGBACKREST_PROCESSES" "$LIFEBOAT_READERS" "$ARCHIVER_LINE" "$WAL_SPAN" <<'EOF'
+import json, re, subprocess, sys
+path, db_bytes, runs, scale, updated, load_before, load_after, state, pgbr_processes, readers, archiver, wal_span = sys.argv[1:]
 db_bytes = int(db_bytes)
 def sh(cmd):
     return subprocess.run(cmd, shell=True, capture_output=True, text=True).stdout.strip()
@@ -667,6 +871,7 @@ print("load:    before %s\n         after  %s" % (load_before.split("load averag
 print("database: shop at scale %s, %.1f MB on disk (all databases of the cluster); %s run(s), median by wall time"
       % (scale, db_bytes / 1e6, runs))
 print("update:  %s" % updated)
+print("WAL archiver (Lifeboat): %s" % archiver)
 print("processes: pgBackRest process-max %s (plus its main process). Lifeboat: one worker JVM; stream source: one"
       "\n         pg_basebackup (and its walsender), one zstd stream with 2 worker threads; files source: %s reader"
       "\n         threads, each bundle's zstd stream with up to 2 worker threads (cores here: 2)\n"
@@ -725,4 +930,30 @@ def incr(name, full):
               % ("", 100 * float(ai.group(1)) / float(af.group(1)), ai.group(1), af.group(1)))
 incr("pgBackRest incr", "pgBackRest full")
 incr("Lifeboat incremental", "Lifeboat full (files)")
+# The WAL of the same span in both archives: what the incrementals leave to the archive.
+span = json.loads(wal_span) if wal_span.startswith("{") else None
+if not span:
+    print("\nWAL archive, same span: not measured (%s)" % (wal_span or "no incremental"))
+else:
+    print("\nWAL archive, same span: the segments from the Lifeboat parent's stop to the Lifeboat incremental's start"
+          "\n  %s .. %s, %d segment(s), LSN %s .. %s (%.1f MB of WAL written)%s"
+          % (span["first"], span["last"], span["segments"], span["from_lsn"], span["to_lsn"], span["wal_bytes"] / 1e6,
+             "" if not span["stored_by_incr"] else "; stored in the incremental itself: " + ", ".join(span["stored_by_incr"])))
+    if span["pgbr_own"]:
+        print("  (pgBackRest: %s already counted in its incr's size, left out below)" % ", ".join(span["pgbr_own"]))
+    for side, full in (("lifeboat", "Lifeboat full (files)"), ("pgbackrest", "pgBackRest full")):
+        a, f = span[side], med.get(full)
+        label = "Lifeboat archive" if side == "lifeboat" else "pgBackRest archive"
+        if a["present"] == 0 and a["counted"]:
+            print("  %-20s none of these %d segments: %s" % (label, a["counted"], a["why"]))
+            continue
+        print("  %-20s %13d bytes in %d of %d segments%s%s" % (label, a["bytes"], a["present"], a["counted"],
+              "" if not a["missing"] else " (not in the archive: %s)" % ", ".join(a["missing"][:4]),
+              "; %.1f%% of its full (%d bytes)" % (100 * a["bytes"] / f["size"], f["size"]) if f else ""))
+    for label, name, full, side in (("Lifeboat incremental", "Lifeboat incremental", "Lifeboat full (files)", "lifeboat"),
+                                    ("pgBackRest incr", "pgBackRest incr", "pgBackRest full", "pgbackrest")):
+        i, f, a = med.get(name), med.get(full), span[side]
+        if i and f and not a["missing"]:
+            print("  %-20s + this WAL: %5.1f%% of its full ((%d + %d) / %d bytes)" % (
+                label, 100 * (i["size"] + a["bytes"]) / f["size"], i["size"], a["bytes"], f["size"]))
 EOF
