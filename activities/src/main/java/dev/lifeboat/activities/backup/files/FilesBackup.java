@@ -192,11 +192,33 @@ public final class FilesBackup {
     bundleNumber += dataBundles.size();
 
     LowLevelBackupSession.Stop stop = session.stop();
+    long segmentSize = session.walSegmentSize();
+    int timeline = (int) stop.timeline();
+    // Consistency needs the WAL from the start checkpoint on. Between the reservation and that
+    // checkpoint only an incremental needs WAL (the chain's, since its parent), and only what the
+    // archive does not already hold; the slot kept it until now.
     List<String> consistencySegments =
-        WalSegments.between(
-            (int) stop.timeline(), reserved.lsn(), stop.stopLsn(), session.walSegmentSize());
-    List<BundleSource> consistency =
-        new ArrayList<>(walSources(dataDirectory, consistencySegments, null));
+        WalSegments.between(timeline, startLsn, stop.stopLsn(), segmentSize);
+    List<String> beforeStart = new ArrayList<>();
+    if (parent != null
+        && Long.compareUnsigned(
+                Long.divideUnsigned(reserved.lsn(), segmentSize),
+                Long.divideUnsigned(startLsn, segmentSize))
+            < 0) {
+      for (String segment :
+          WalSegments.between(
+              timeline,
+              reserved.lsn(),
+              Long.divideUnsigned(startLsn, segmentSize) * segmentSize - 1,
+              segmentSize)) {
+        if (!archived.contains(segment)) {
+          beforeStart.add(segment);
+        }
+      }
+    }
+    List<BundleSource> consistency = new ArrayList<>(walSources(dataDirectory, beforeStart, null));
+    consistency.addAll(walSources(dataDirectory, consistencySegments, null));
+    segments.addAll(beforeStart);
     segments.addAll(consistencySegments);
     consistency.add(new BundleSource.InMemory("backup_label", stop.backupLabel()));
     if (stop.tablespaceMap().length > 0) {
