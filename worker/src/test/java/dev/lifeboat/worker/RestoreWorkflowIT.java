@@ -189,6 +189,36 @@ class RestoreWorkflowIT {
   }
 
   @Test
+  void everyDestinationTypeRestoresAProvenCluster() throws Exception {
+    List<String> all = List.of("s3", "gcs", "azure", "nas");
+    BackupResult full =
+        client
+            .newWorkflowStub(
+                BackupWorkflow.class,
+                WorkflowOptions.newBuilder()
+                    .setWorkflowId("backup-shop-it-restore-all-" + UUID.randomUUID())
+                    .setTaskQueue(TaskQueues.ORCHESTRATION)
+                    .setWorkflowExecutionTimeout(Duration.ofMinutes(10))
+                    .build())
+            .backup(new BackupRequest("shop", BackupRequest.FULL, null, all, 0, "files", null));
+    assertThat(full.completeCopies()).isEqualTo(4);
+
+    for (String destination : all) {
+      Path scratch =
+          Path.of("/var/tmp", "lifeboat-it-proof-" + destination + "-" + UUID.randomUUID());
+      restored.add(scratch);
+      RestoreReport report =
+          run(
+              RestoreRequest.proof(
+                  "shop", full.backupId(), destination, scratch.toString(), freePort()));
+      assertThat(report.plan().destination()).isEqualTo(destination);
+      assertThat(report.proven())
+          .as("restore from %s: %s", destination, report.validation().problems())
+          .isTrue();
+    }
+  }
+
+  @Test
   void aFlippedByteStopsTheRestoreNamingTheObjectAndLeavesNothing() throws Exception {
     BackupResult full = backup(BackupRequest.FULL, null);
     Path objects = dir.resolve("nas/shop/shop/" + full.backupId() + "/data/bundles");
