@@ -614,6 +614,17 @@ public final class BackupCommand {
                     .map(Object::toString)
                     .orElse("no schedule; 'lifeboat schedule apply'"));
         out.println(
+            "  last proven:      "
+                + status
+                    .lastProven()
+                    .map(
+                        t ->
+                            t.truncatedTo(ChronoUnit.SECONDS)
+                                + " ("
+                                + Duration.between(t, java.time.Instant.now()).toMinutes()
+                                + " min ago, by a test restore)")
+                    .orElse("never: 'lifeboat backup verify ID --restore'"));
+        out.println(
             "  WAL archive:      "
                 + status
                     .archive()

@@ -26,7 +26,8 @@ public final class ScheduleCommand {
       description = {
         "Create or update, per cluster, the Temporal Schedule of backup.strategy (BACKUP_STRATEGY):",
         "daily = full at 00:00 UTC, weekly = full on Sunday 00:00 UTC, continuous = daily full plus",
-        "the WAL archiver (started unless running). Overlapping runs are skipped;",
+        "the WAL archiver (started unless running); and restore-test-<cluster>, a daily test",
+        "restore of the newest backup at 03:00 UTC. Overlapping runs are skipped;",
         "a run missed while Temporal was down starts if it is at most an hour late. Idempotent."
       })
   static final class Apply implements Callable<Integer> {
@@ -52,6 +53,18 @@ public final class ScheduleCommand {
                 "running wal-archiver-%s: continuous WAL archiving%n", applied.plan().cluster());
           }
         }
+        client
+            .schedules()
+            .applyRestoreTests(List.copyOf(loaded.clusters().keySet()))
+            .forEach(
+                (cluster, created) ->
+                    out.printf(
+                        "%s %s: test restore of the newest backup of %s, cron \"0 3 * * *\" (UTC),"
+                            + " scratch port %d%n",
+                        created ? "created" : "updated",
+                        BackupSchedules.restoreTestId(cluster),
+                        cluster,
+                        BackupSchedules.RESTORE_TEST_PORT));
       }
       return ExitCodes.OK;
     }

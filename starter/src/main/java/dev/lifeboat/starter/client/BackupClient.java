@@ -122,6 +122,7 @@ public final class BackupClient {
    * @param nextScheduled the next scheduled backup run, if a schedule exists
    * @param destinations the health of each destination, in configuration order
    * @param archive the WAL archiver's status with the archive lag (RPO), when one runs
+   * @param lastProven when a backup was last proven restorable by a test restore, if ever
    */
   public record Status(
       String cluster,
@@ -131,7 +132,14 @@ public final class BackupClient {
       Optional<Duration> sinceLastIncremental,
       Optional<Instant> nextScheduled,
       List<DestinationHealth> destinations,
-      Optional<WalArchiveStatus> archive) {}
+      Optional<WalArchiveStatus> archive,
+      Optional<Instant> lastProven) {
+
+    /** How long ago the last test restore proved a backup, at the time of the call. */
+    public Optional<Duration> sinceLastProven(Instant now) {
+      return lastProven.map(t -> Duration.between(t, now));
+    }
+  }
 
   /**
    * One destination as the status sees it.
@@ -205,7 +213,11 @@ public final class BackupClient {
         lastIncremental.map(b -> Duration.between(b.stopTime(), clock.instant())),
         next,
         health,
-        archiveStatus());
+        archiveStatus(),
+        backups.stream()
+            .map(BackupSummary::provenAt)
+            .filter(java.util.Objects::nonNull)
+            .max(Comparator.naturalOrder()));
   }
 
   /** The archiver's status, or empty when the cluster has no running archiver. */

@@ -6,6 +6,8 @@ import dev.lifeboat.workflows.backup.BackupWorkflow;
 import dev.lifeboat.workflows.common.DrSearchAttributes;
 import dev.lifeboat.workflows.common.TaskQueues;
 import dev.lifeboat.workflows.model.BackupRequest;
+import dev.lifeboat.workflows.model.RestoreRequest;
+import dev.lifeboat.workflows.restore.RestoreWorkflow;
 import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
@@ -22,7 +24,9 @@ import io.temporal.client.schedules.ScheduleUpdate;
 import io.temporal.common.SearchAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -152,11 +156,88 @@ public final class BackupSchedules {
     return applied;
   }
 
-  /** Lists Lifeboat's backup schedules (ids starting with {@code backup-}). */
+  /** When the daily test restore runs: after the 00:00 full backup has had time to finish. */
+  static final String RESTORE_TEST_CRON = "0 3 * * *";
+
+  /** The port of the scratch server of scheduled test restores. */
+  public static final int RESTORE_TEST_PORT = 55498;
+
+  /** The schedule id of a cluster's daily test restore. */
+  public static String restoreTestId(String cluster) {
+    return "restore-test-" + cluster;
+  }
+
+  /**
+   * Creates or updates, per cluster, the daily test restore ({@code restore-test-<cluster>}, 03:00
+   * UTC): the newest backup restored to its own end point in {@code
+   * /var/tmp/lifeboat-restore-test-<cluster>} on port {@link #RESTORE_TEST_PORT}, validated, torn
+   * down, and stamped proven restorable when it passed.
+   *
+   * @return for each cluster, whether its schedule was created (false: updated)
+   */
+  public Map<String, Boolean> applyRestoreTests(List<String> clusters) {
+    Map<String, Boolean> created = new LinkedHashMap<>();
+    for (String cluster : clusters) {
+      RestoreRequest proof =
+          new RestoreRequest(
+              cluster,
+              null,
+              null,
+              null,
+              true,
+              null,
+              "/var/tmp/lifeboat-restore-test-" + cluster,
+              RESTORE_TEST_PORT,
+              null,
+              null,
+              false,
+              true);
+      Schedule schedule =
+          Schedule.newBuilder()
+              .setAction(
+                  ScheduleActionStartWorkflow.newBuilder()
+                      .setWorkflowType(RestoreWorkflow.class)
+                      .setArguments(proof)
+                      .setOptions(
+                          WorkflowOptions.newBuilder()
+                              .setWorkflowId("restore-test-" + cluster + "-scheduled")
+                              .setTaskQueue(TaskQueues.ORCHESTRATION)
+                              .setWorkflowExecutionTimeout(Duration.ofHours(12))
+                              .setTypedSearchAttributes(
+                                  SearchAttributes.newBuilder()
+                                      .set(DrSearchAttributes.CLUSTER, cluster)
+                                      .set(DrSearchAttributes.KIND, "restore")
+                                      .build())
+                              .build())
+                      .build())
+              .setSpec(
+                  ScheduleSpec.newBuilder().setCronExpressions(List.of(RESTORE_TEST_CRON)).build())
+              .setPolicy(
+                  SchedulePolicy.newBuilder()
+                      .setOverlap(ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_SKIP)
+                      .setCatchupWindow(CATCH_UP_WINDOW)
+                      .build())
+              .build();
+      try {
+        schedules.createSchedule(
+            restoreTestId(cluster), schedule, ScheduleOptions.newBuilder().build());
+        created.put(cluster, true);
+      } catch (ScheduleAlreadyRunningException exists) {
+        schedules.getHandle(restoreTestId(cluster)).update(current -> new ScheduleUpdate(schedule));
+        created.put(cluster, false);
+      }
+    }
+    return created;
+  }
+
+  /** Lists Lifeboat's schedules: backups ({@code backup-}) and test restores. */
   public List<ScheduleListDescription> list() {
     return schedules
         .listSchedules()
-        .filter(s -> s.getScheduleId().startsWith("backup-"))
+        .filter(
+            s ->
+                s.getScheduleId().startsWith("backup-")
+                    || s.getScheduleId().startsWith("restore-test-"))
         .collect(Collectors.toList());
   }
 

@@ -134,4 +134,49 @@ class BackupSchedulesIT {
       }
     }
   }
+
+  @Test
+  void theDailyTestRestoreScheduleStartsARestoreWorkflowThatProvesTheNewestBackup()
+      throws Exception {
+    String cluster = "it-" + UUID.randomUUID().toString().substring(0, 8);
+    LifeboatConfig config = config(cluster, "daily");
+    try (LifeboatClient client = LifeboatClient.connect(config.temporal())) {
+      BackupSchedules schedules = client.schedules();
+      var handle =
+          io.temporal.client.schedules.ScheduleClient.newInstance(
+                  client.temporal().getWorkflowServiceStubs(),
+                  io.temporal.client.schedules.ScheduleClientOptions.newBuilder().build())
+              .getHandle(BackupSchedules.restoreTestId(cluster));
+      try {
+        assertThat(schedules.applyRestoreTests(List.of(cluster))).containsEntry(cluster, true);
+        assertThat(schedules.applyRestoreTests(List.of(cluster))).containsEntry(cluster, false);
+        java.time.ZonedDateTime next =
+            handle
+                .describe()
+                .getInfo()
+                .getNextActionTimes()
+                .get(0)
+                .atZone(java.time.ZoneOffset.UTC);
+        assertThat(next.toLocalTime()).isEqualTo(java.time.LocalTime.of(3, 0));
+
+        handle.trigger();
+        String started = null;
+        for (int i = 0; i < 50 && started == null; i++) {
+          var recent = handle.describe().getInfo().getRecentActions();
+          if (!recent.isEmpty()) {
+            started =
+                ((ScheduleActionExecutionStartWorkflow) recent.get(0).getAction()).getWorkflowId();
+          } else {
+            Thread.sleep(200);
+          }
+        }
+        assertThat(started).startsWith("restore-test-" + cluster + "-scheduled");
+        WorkflowStub run = client.temporal().newUntypedWorkflowStub(started);
+        assertThat(run.describe().getWorkflowType()).isEqualTo("RestoreWorkflow");
+        run.terminate("test over: no worker serves this cluster");
+      } finally {
+        handle.delete();
+      }
+    }
+  }
 }
