@@ -126,4 +126,59 @@ class RecordGoldenHistoriesTest {
       Files.writeString(HISTORIES.resolve("backup-full-two-destinations.json"), json);
     }
   }
+
+  @Test
+  void recordProvenTestRestore() throws Exception {
+    try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
+      for (String name : new String[] {"DrCluster", "DrKind", "DrRegion", "DrOutcome"}) {
+        env.registerSearchAttribute(name, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+      }
+      Worker orchestration = env.newWorker(TaskQueues.ORCHESTRATION);
+      orchestration.registerWorkflowImplementationTypes(
+          dev.lifeboat.workflows.restore.RestoreWorkflowImpl.class);
+      dev.lifeboat.workflows.activities.RestoreActivities restores =
+          mock(
+              dev.lifeboat.workflows.activities.RestoreActivities.class,
+              withSettings().withoutAnnotations());
+      when(restores.plan(org.mockito.ArgumentMatchers.any()))
+          .thenReturn(
+              new dev.lifeboat.workflows.model.RestorePlan(
+                  "shop",
+                  "b2",
+                  java.util.List.of("b1", "b2"),
+                  "nas",
+                  "0/5000100",
+                  "2026-11-25T00:00:00Z",
+                  null,
+                  SYDNEY));
+      when(restores.layOut(org.mockito.ArgumentMatchers.any()))
+          .thenReturn(new dev.lifeboat.workflows.model.RestoreStep(1, 1000, 3, "laid out"));
+      when(restores.stageWal(org.mockito.ArgumentMatchers.any()))
+          .thenReturn(new dev.lifeboat.workflows.model.RestoreStep(0, 0, 0, "none"));
+      when(restores.recover(org.mockito.ArgumentMatchers.any()))
+          .thenReturn(new dev.lifeboat.workflows.model.RecoveryOutcome(1, "0/5000100", null, true));
+      when(restores.validate(org.mockito.ArgumentMatchers.any()))
+          .thenReturn(
+              new dev.lifeboat.workflows.model.ValidationOutcome(
+                  1, java.util.Map.of("public.users", 10L), 4, java.util.List.of()));
+      orchestration.registerActivitiesImplementations(restores);
+      env.newWorker(TaskQueues.forRegion("sydney")).registerActivitiesImplementations(restores);
+      env.start();
+
+      dev.lifeboat.workflows.restore.RestoreWorkflow workflow =
+          env.getWorkflowClient()
+              .newWorkflowStub(
+                  dev.lifeboat.workflows.restore.RestoreWorkflow.class,
+                  WorkflowOptions.newBuilder()
+                      .setWorkflowId("restore-shop-golden")
+                      .setTaskQueue(TaskQueues.ORCHESTRATION)
+                      .build());
+      workflow.restore(
+          dev.lifeboat.workflows.model.RestoreRequest.proof(
+              "shop", "b2", "nas", "/var/tmp/proof", 55498));
+      String json = env.getWorkflowClient().fetchHistory("restore-shop-golden").toJson(true);
+      Files.createDirectories(HISTORIES);
+      Files.writeString(HISTORIES.resolve("restore-proven-scratch.json"), json);
+    }
+  }
 }
