@@ -6,6 +6,7 @@ import dev.lifeboat.starter.cli.ConfigCommand;
 import dev.lifeboat.starter.cli.ErrorReporter;
 import dev.lifeboat.starter.cli.HealthCommand;
 import dev.lifeboat.starter.cli.RestoreCommand;
+import dev.lifeboat.starter.cli.RestoreTableCommand;
 import dev.lifeboat.starter.cli.ScheduleCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -25,6 +26,7 @@ import picocli.CommandLine.Command;
       BackupCommand.class,
       ArchiveCommand.class,
       RestoreCommand.class,
+      RestoreTableCommand.class,
       ScheduleCommand.class,
       ConfigCommand.class,
       CommandLine.HelpCommand.class

@@ -18,6 +18,7 @@ import dev.lifeboat.workflows.backup.VerifyBackupWorkflowImpl;
 import dev.lifeboat.workflows.common.TaskQueues;
 import dev.lifeboat.workflows.health.ClusterHealthWorkflowImpl;
 import dev.lifeboat.workflows.restore.RestoreWorkflowImpl;
+import dev.lifeboat.workflows.restore.TableRestoreWorkflowImpl;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
@@ -82,7 +83,8 @@ public final class LifeboatWorkers {
         VerifyBackupWorkflowImpl.class,
         RetentionWorkflowImpl.class,
         WalArchiverWorkflowImpl.class,
-        RestoreWorkflowImpl.class);
+        RestoreWorkflowImpl.class,
+        TableRestoreWorkflowImpl.class);
     orchestration.registerActivitiesImplementations(
         new TopologyActivitiesImpl(config), backups, restores);
     queues.add(TaskQueues.ORCHESTRATION);

@@ -19,9 +19,12 @@ import dev.lifeboat.workflows.model.BackupResult;
 import dev.lifeboat.workflows.model.NodeSpec;
 import dev.lifeboat.workflows.model.RestoreReport;
 import dev.lifeboat.workflows.model.RestoreRequest;
+import dev.lifeboat.workflows.model.TableRestoreRequest;
+import dev.lifeboat.workflows.model.TableRestoreResult;
 import dev.lifeboat.workflows.model.WalArchiveStatus;
 import dev.lifeboat.workflows.model.WalArchiverRequest;
 import dev.lifeboat.workflows.restore.RestoreWorkflow;
+import dev.lifeboat.workflows.restore.TableRestoreWorkflow;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowOptions;
@@ -215,6 +218,70 @@ class RestoreWorkflowIT {
       assertThat(report.proven())
           .as("restore from %s: %s", destination, report.validation().problems())
           .isTrue();
+    }
+  }
+
+  @Test
+  void aTableDeletedByMistakeComesBackBesideTheLiveOneAsOfTheBackup() throws Exception {
+    BackupResult full = backup(BackupRequest.FULL, null);
+    long before;
+    try (Connection connection = primary();
+        Statement sql = connection.createStatement();
+        ResultSet count = sql.executeQuery("SELECT count(*) FROM alerts")) {
+      count.next();
+      before = count.getLong(1);
+    }
+    String schema = null;
+    try {
+      try (Connection connection = primary();
+          Statement sql = connection.createStatement()) {
+        // The accident: a DELETE without the WHERE clause it needed, inside a transaction we undo
+        // at the end so the stack's data stays as it was.
+        sql.executeUpdate("CREATE TABLE restore_it_alerts_backup AS TABLE alerts");
+        sql.executeUpdate(
+            "DELETE FROM alerts WHERE id % 2 = 0 AND criteria NOT LIKE 'restore-it-%'");
+      }
+      Path scratch = Path.of("/var/tmp", "lifeboat-it-table-" + UUID.randomUUID());
+      restored.add(scratch);
+      TableRestoreResult result =
+          client
+              .newWorkflowStub(
+                  TableRestoreWorkflow.class,
+                  WorkflowOptions.newBuilder()
+                      .setWorkflowId("table-restore-it-" + UUID.randomUUID())
+                      .setTaskQueue(TaskQueues.ORCHESTRATION)
+                      .setWorkflowExecutionTimeout(Duration.ofMinutes(10))
+                      .build())
+              .restoreTables(
+                  new TableRestoreRequest(
+                      "shop",
+                      List.of("public.alerts"),
+                      null,
+                      full.backupId(),
+                      "nas",
+                      scratch.toString(),
+                      freePort()));
+      schema = result.schema();
+
+      assertThat(result.rows()).containsEntry(schema + ".alerts", before);
+      assertThat(scratch).as("the scratch restore is torn down").doesNotExist();
+      try (Connection connection = primary();
+          Statement sql = connection.createStatement();
+          ResultSet live = sql.executeQuery("SELECT count(*) FROM alerts")) {
+        live.next();
+        assertThat(live.getLong(1)).as("the live table is untouched").isLessThan(before);
+      }
+    } finally {
+      try (Connection connection = primary();
+          Statement sql = connection.createStatement()) {
+        if (schema != null) {
+          sql.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+        }
+        sql.executeUpdate(
+            "INSERT INTO alerts SELECT * FROM restore_it_alerts_backup b"
+                + " WHERE NOT EXISTS (SELECT 1 FROM alerts a WHERE a.id = b.id)");
+        sql.execute("DROP TABLE IF EXISTS restore_it_alerts_backup");
+      }
     }
   }
 

@@ -12,6 +12,7 @@ import dev.lifeboat.activities.manifest.ManifestException;
 import dev.lifeboat.activities.manifest.ManifestStore;
 import dev.lifeboat.activities.manifest.ProofStamp;
 import dev.lifeboat.activities.postgres.PgConnections;
+import dev.lifeboat.activities.postgres.PgTools;
 import dev.lifeboat.activities.secrets.SecretResolver;
 import dev.lifeboat.activities.storage.BackupStore;
 import dev.lifeboat.activities.storage.DestinationStores;
@@ -533,6 +534,152 @@ public final class RestoreActivitiesImpl implements RestoreActivities {
   }
 
   @Override
+  public Map<String, Long> copyTables(
+      RestoreTask task, NodeSpec primary, List<String> tables, String schema) {
+    String cluster = task.request().cluster();
+    try (Connection live = connections.open(primary, cluster, "table-restore");
+        Statement sql = live.createStatement()) {
+      try (ResultSet exists =
+          sql.executeQuery("SELECT 1 FROM pg_namespace WHERE nspname = '" + schema + "'")) {
+        if (exists.next()) {
+          throw ApplicationFailure.newNonRetryableFailure(
+              "schema " + schema + " already exists in the primary; nothing was changed",
+              ErrorTypes.INVALID_REQUEST);
+        }
+      }
+    } catch (SQLException e) {
+      throw ApplicationFailure.newFailure(
+          "cannot reach the primary " + primary.name() + ": " + e.getMessage(),
+          ErrorTypes.RESTORE_FAILED + "Retryable");
+    }
+    try (Connection scratch = connect(task);
+        Statement sql = scratch.createStatement()) {
+      sql.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
+      for (String table : tables) {
+        try (ResultSet found = sql.executeQuery("SELECT to_regclass('" + table + "')")) {
+          found.next();
+          if (found.getString(1) == null) {
+            throw ApplicationFailure.newNonRetryableFailure(
+                "table "
+                    + table
+                    + " does not exist in "
+                    + task.plan().backupId()
+                    + " at the target; nothing was changed in the primary",
+                ErrorTypes.INVALID_REQUEST);
+          }
+        }
+        // Foreign keys would tie the side copy to live rows that may have changed since.
+        List<String> foreignKeys = new ArrayList<>();
+        try (ResultSet keys =
+            sql.executeQuery(
+                "SELECT conname FROM pg_constraint WHERE contype = 'f' AND conrelid = '"
+                    + table
+                    + "'::regclass")) {
+          while (keys.next()) {
+            foreignKeys.add(keys.getString(1));
+          }
+        }
+        for (String key : foreignKeys) {
+          sql.execute("ALTER TABLE " + table + " DROP CONSTRAINT \"" + key + "\"");
+        }
+        sql.execute("ALTER TABLE " + table + " SET SCHEMA " + schema);
+      }
+    } catch (SQLException e) {
+      throw ApplicationFailure.newFailure(
+          "cannot prepare the tables on the restored server: " + e.getMessage(),
+          ErrorTypes.RESTORE_FAILED + "Retryable");
+    }
+    Path dump = sibling(Path.of(task.request().directory()), ".dump");
+    NodeSpec source = task.plan().sourceNode();
+    String password =
+        source.passwordSecret() == null
+            ? null
+            : secrets.resolve(source.passwordSecret(), "node " + source.name());
+    try {
+      runTool(
+          List.of(
+              PgTools.find("pg_dump").toString(),
+              "-h",
+              "127.0.0.1",
+              "-p",
+              Integer.toString(task.request().port()),
+              "-U",
+              source.user(),
+              "-d",
+              source.database(),
+              "-n",
+              schema,
+              "-Fc",
+              "-f",
+              dump.toString()),
+          password);
+      runTool(
+          List.of(
+              PgTools.find("pg_restore").toString(),
+              "-h",
+              primary.host(),
+              "-p",
+              Integer.toString(primary.port()),
+              "-U",
+              primary.user(),
+              "-d",
+              primary.database(),
+              "--no-owner",
+              "--single-transaction",
+              dump.toString()),
+          primary.passwordSecret() == null
+              ? null
+              : secrets.resolve(primary.passwordSecret(), "node " + primary.name()));
+    } catch (IOException e) {
+      throw ApplicationFailure.newFailure(
+          "copying " + tables + " into " + schema + " failed: " + e.getMessage(),
+          ErrorTypes.RESTORE_FAILED + "Retryable");
+    } finally {
+      try {
+        Files.deleteIfExists(dump);
+      } catch (IOException ignored) {
+        // A leftover dump is removed by the teardown of the scratch directory's siblings.
+      }
+    }
+    Map<String, Long> rows = new TreeMap<>();
+    try (Connection live = connections.open(primary, cluster, "table-restore");
+        Statement sql = live.createStatement()) {
+      for (String table : tables) {
+        String copy = schema + "." + table.substring(table.indexOf('.') + 1);
+        try (ResultSet count = sql.executeQuery("SELECT count(*) FROM " + copy)) {
+          count.next();
+          rows.put(copy, count.getLong(1));
+        }
+      }
+    } catch (SQLException e) {
+      throw ApplicationFailure.newFailure(
+          "cannot count the restored tables: " + e.getMessage(),
+          ErrorTypes.RESTORE_FAILED + "Retryable");
+    }
+    return rows;
+  }
+
+  /** Runs pg_dump or pg_restore with the password in its environment, never on its command line. */
+  private static void runTool(List<String> command, String password) throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    if (password != null) {
+      builder.environment().put("PGPASSWORD", password);
+    }
+    Process process = builder.start();
+    try {
+      String output =
+          new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+      if (!process.waitFor(6, TimeUnit.HOURS) || process.exitValue() != 0) {
+        throw new IOException(Path.of(command.get(0)).getFileName() + " failed: " + output);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+      throw new IOException("interrupted", e);
+    }
+  }
+
+  @Override
   public void recordProof(RestoreReport report) {
     RestorePlan plan = report.plan();
     try (BackupStore store = DestinationStores.open(destination(plan.destination()), secrets)) {
@@ -562,6 +709,7 @@ public final class RestoreActivitiesImpl implements RestoreActivities {
       deleteTree(directory);
       deleteTree(stage(directory));
       Files.deleteIfExists(sibling(directory, ".log"));
+      Files.deleteIfExists(sibling(directory, ".dump"));
       Files.deleteIfExists(sibling(directory, ".lifeboat-restore"));
     } catch (IOException e) {
       throw ApplicationFailure.newFailure(

@@ -1,5 +1,6 @@
 package dev.lifeboat.workflows.activities;
 
+import dev.lifeboat.workflows.model.NodeSpec;
 import dev.lifeboat.workflows.model.RecoveryOutcome;
 import dev.lifeboat.workflows.model.RestorePlan;
 import dev.lifeboat.workflows.model.RestoreReport;
@@ -67,6 +68,20 @@ public interface RestoreActivities {
    */
   @ActivityMethod
   void recordProof(RestoreReport report);
+
+  /**
+   * Copies tables from a restored server into the live primary under a new schema: moves them into
+   * the schema on the restored server (dropping their foreign keys, which would tie the copy to
+   * live rows), then {@code pg_dump -n schema | pg_restore} into the primary.
+   *
+   * @param primary the live primary to restore into
+   * @param tables schema-qualified table names
+   * @param schema the new schema; the step fails if it exists in the primary
+   * @return rows per copied table
+   */
+  @ActivityMethod
+  java.util.Map<String, Long> copyTables(
+      RestoreTask task, NodeSpec primary, java.util.List<String> tables, String schema);
 
   /** Stops the restored server if it runs and removes its directory and WAL stage. */
   @ActivityMethod
