@@ -11,6 +11,7 @@ import dev.lifeboat.activities.manifest.DataKeyStore;
 import dev.lifeboat.activities.manifest.Manifest;
 import dev.lifeboat.activities.manifest.ManifestStore;
 import dev.lifeboat.activities.storage.BackupStore;
+import dev.lifeboat.activities.storage.ProgressListener;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -44,6 +45,21 @@ public final class DataDirectoryRestorer {
   public static Manifest restore(
       BackupStore store, String cluster, String backupId, KeyProvider kek, Path target)
       throws IOException {
+    return restore(store, cluster, backupId, kek, target, ProgressListener.NONE);
+  }
+
+  /**
+   * Restores a backup, telling {@code progress} how many plain bytes were written so far (about the
+   * chain's raw size at the end).
+   */
+  public static Manifest restore(
+      BackupStore store,
+      String cluster,
+      String backupId,
+      KeyProvider kek,
+      Path target,
+      ProgressListener progress)
+      throws IOException {
     if (Files.exists(target)) {
       try (Stream<Path> entries = Files.list(target)) {
         if (entries.findAny().isPresent()) {
@@ -57,7 +73,7 @@ public final class DataDirectoryRestorer {
       List<Manifest> chain = BackupChain.of(store, manifest);
       Files.createDirectories(target);
       try {
-        FileSetRestorer.apply(store, chain, kek, target);
+        FileSetRestorer.apply(store, chain, kek, target, progress);
       } catch (IOException | RuntimeException e) {
         deleteTree(target);
         throw e;
@@ -83,7 +99,7 @@ public final class DataDirectoryRestorer {
             base,
             BackupLayout.objectIdentity(cluster, backupId, base.path()),
             codec)) {
-      untar(plain, target);
+      untar(new ProgressInputStream(plain, progress), target);
     } catch (IOException | RuntimeException e) {
       deleteTree(target);
       throw e;

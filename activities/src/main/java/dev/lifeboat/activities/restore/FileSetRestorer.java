@@ -11,6 +11,7 @@ import dev.lifeboat.activities.manifest.DataKeyStore;
 import dev.lifeboat.activities.manifest.FileEntry;
 import dev.lifeboat.activities.manifest.Manifest;
 import dev.lifeboat.activities.storage.BackupStore;
+import dev.lifeboat.activities.storage.ProgressListener;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -40,11 +41,17 @@ final class FileSetRestorer {
   private FileSetRestorer() {}
 
   /** Applies every layer of the chain into {@code target}, which exists and is empty. */
-  static void apply(BackupStore store, List<Manifest> chain, KeyProvider kek, Path target)
+  static void apply(
+      BackupStore store,
+      List<Manifest> chain,
+      KeyProvider kek,
+      Path target,
+      ProgressListener progress)
       throws IOException {
     Set<String> present = new HashSet<>();
+    ProgressInputStream.Counter written = new ProgressInputStream.Counter(progress);
     for (Manifest layer : chain) {
-      applyLayer(store, layer, kek, target, present);
+      applyLayer(store, layer, kek, target, present, written);
     }
     Manifest last = chain.get(chain.size() - 1);
     for (String directory : last.directories()) {
@@ -56,7 +63,12 @@ final class FileSetRestorer {
   }
 
   private static void applyLayer(
-      BackupStore store, Manifest layer, KeyProvider kek, Path target, Set<String> present)
+      BackupStore store,
+      Manifest layer,
+      KeyProvider kek,
+      Path target,
+      Set<String> present,
+      ProgressInputStream.Counter written)
       throws IOException {
     Set<String> listed = new HashSet<>();
     for (FileEntry entry : layer.files()) {
@@ -115,7 +127,7 @@ final class FileSetRestorer {
               object,
               BackupLayout.objectIdentity(layer.cluster(), layer.backupId(), object.path()),
               codec)) {
-        DataInputStream in = new DataInputStream(plain);
+        DataInputStream in = new DataInputStream(new ProgressInputStream(plain, written));
         long position = 0;
         for (FileEntry entry : entries) {
           in.skipNBytes(entry.offset() - position);

@@ -211,25 +211,29 @@ public final class RestoreActivitiesImpl implements RestoreActivities {
     RestoreRequest request = task.request();
     Path directory = Path.of(request.directory());
     Instant started = clock.instant();
-    try (Ticker ticker = new Ticker(Activity.getExecutionContext(), "laying out")) {
-      claim(task);
-      try (BackupStore store =
-          DestinationStores.open(destination(task.plan().destination()), secrets)) {
-        DataDirectoryRestorer.restore(
-            store, request.cluster(), task.plan().backupId(), kek(), directory);
-        long bytes = 0;
-        long objects = 0;
-        for (String id : task.plan().chain()) {
-          Manifest manifest = ManifestStore.read(store, request.cluster(), id);
-          bytes += manifest.storedBytes();
-          objects += manifest.objects().size();
-        }
-        return new RestoreStep(
-            seconds(started),
-            bytes,
-            objects,
-            "laid out " + String.join(" -> ", task.plan().chain()) + " into " + directory);
+    try (BackupStore store =
+        DestinationStores.open(destination(task.plan().destination()), secrets)) {
+      long raw = 0;
+      long stored = 0;
+      long objects = 0;
+      for (String id : task.plan().chain()) {
+        Manifest manifest = ManifestStore.read(store, request.cluster(), id);
+        raw += manifest.rawBytes();
+        stored += manifest.storedBytes();
+        objects += manifest.objects().size();
       }
+      java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+      try (Ticker ticker =
+          new Ticker(Activity.getExecutionContext(), "laying out", written::get, raw)) {
+        claim(task);
+        DataDirectoryRestorer.restore(
+            store, request.cluster(), task.plan().backupId(), kek(), directory, written::set);
+      }
+      return new RestoreStep(
+          seconds(started),
+          stored,
+          objects,
+          "laid out " + String.join(" -> ", task.plan().chain()) + " into " + directory);
     } catch (ObjectIntegrityException | ManifestException e) {
       throw ApplicationFailure.newNonRetryableFailure(
           "backup " + task.plan().backupId() + ": " + e.getMessage(), ErrorTypes.RESTORE_FAILED);
@@ -827,10 +831,19 @@ public final class RestoreActivitiesImpl implements RestoreActivities {
             });
 
     Ticker(ActivityExecutionContext context, String phase) {
+      this(context, phase, () -> 0, 0);
+    }
+
+    /** Heartbeats the bytes done so far against an estimated total. */
+    Ticker(
+        ActivityExecutionContext context,
+        String phase,
+        java.util.function.LongSupplier done,
+        long estimated) {
       timer.scheduleAtFixedRate(
           () -> {
             try {
-              context.heartbeat(new TransferProgress(phase, 0, 0));
+              context.heartbeat(new TransferProgress(phase, done.getAsLong(), estimated));
             } catch (RuntimeException cancelledOrGone) {
               // The activity's own thread learns of a cancellation at its next step.
             }

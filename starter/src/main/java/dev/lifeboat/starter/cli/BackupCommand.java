@@ -21,10 +21,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -181,8 +177,7 @@ public final class BackupCommand {
         throws Exception {
       long deadline = System.nanoTime() + timeout.toNanos();
       String lastPhase = "";
-      ProgressBar bar = null;
-      try {
+      try (TransferBar bar = new TransferBar()) {
         while (true) {
           try {
             return client.awaitBackup(workflowId, Duration.ofSeconds(2));
@@ -200,34 +195,13 @@ public final class BackupCommand {
                 progress.phase()
                     + (progress.landing() == null ? "" : " (" + progress.landing() + ")");
             if (!phase.equals(lastPhase)) {
-              if (bar != null) {
-                bar.close();
-                bar = null;
-              }
+              bar.close();
               out.printf("  %s, sealed copies: %s%n", phase, progress.completeCopies());
               out.flush();
               lastPhase = phase;
             }
-            var transfer = client.activityProgress(workflowId);
-            if (transfer.isPresent() && transfer.get().bytesEstimated() > 0) {
-              if (bar == null) {
-                bar =
-                    new ProgressBarBuilder()
-                        .setTaskName(transfer.get().phase())
-                        .setInitialMax(transfer.get().bytesEstimated())
-                        .setUnit(" MB", 1_000_000)
-                        .setStyle(ProgressBarStyle.ASCII)
-                        .setConsumer(new ConsoleProgressBarConsumer(System.err))
-                        .build();
-              }
-              bar.maxHint(Math.max(transfer.get().bytesEstimated(), transfer.get().bytesDone()));
-              bar.stepTo(transfer.get().bytesDone());
-            }
+            bar.show(client.activityProgress(workflowId));
           }
-        }
-      } finally {
-        if (bar != null) {
-          bar.close();
         }
       }
     }

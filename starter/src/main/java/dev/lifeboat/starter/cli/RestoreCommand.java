@@ -108,31 +108,42 @@ public final class RestoreCommand implements Callable<Integer> {
       out.println("Restore started: " + started.workflowId());
       out.println("Web UI: " + loaded.temporal().runUrl(started.workflowId(), started.runId()));
       out.flush();
-      RestoreReport report = follow(restores, started.workflowId(), out, timeout);
+      RestoreReport report = follow(client, restores, started.workflowId(), out, timeout);
       print(report, out);
       return report.proven() ? ExitCodes.OK : ExitCodes.FAILED;
     }
   }
 
-  /** Prints each phase as it begins until the report arrives. */
+  /**
+   * Prints each phase as it begins until the report arrives, with a progress bar (on stderr) of the
+   * bytes laid out, from the layout activity's heartbeats.
+   */
   static RestoreReport follow(
-      RestoreClient restores, String workflowId, PrintWriter out, Duration timeout)
+      LifeboatClient client,
+      RestoreClient restores,
+      String workflowId,
+      PrintWriter out,
+      Duration timeout)
       throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     String last = "";
-    while (true) {
-      try {
-        return restores.await(workflowId, Duration.ofSeconds(2));
-      } catch (TimeoutException stillRunning) {
-        if (System.nanoTime() > deadline) {
-          throw new TimeoutException(
-              "restore " + workflowId + " is still running after " + timeout + "; it continues");
-        }
-        String phase = restores.phase(workflowId);
-        if (!phase.equals(last)) {
-          out.println("  " + phase);
-          out.flush();
-          last = phase;
+    try (TransferBar bar = new TransferBar()) {
+      while (true) {
+        try {
+          return restores.await(workflowId, Duration.ofSeconds(2));
+        } catch (TimeoutException stillRunning) {
+          if (System.nanoTime() > deadline) {
+            throw new TimeoutException(
+                "restore " + workflowId + " is still running after " + timeout + "; it continues");
+          }
+          String phase = restores.phase(workflowId);
+          if (!phase.equals(last)) {
+            bar.close();
+            out.println("  " + phase);
+            out.flush();
+            last = phase;
+          }
+          bar.show(client.activityProgress(workflowId));
         }
       }
     }
