@@ -16,6 +16,7 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -29,6 +30,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Lays out a data directory from a {@code files} backup and its chain: the full backup first, then
@@ -37,6 +44,9 @@ import java.util.Set;
  * delta's pages over the previous layer's file, and leaves unchanged files alone.
  */
 final class FileSetRestorer {
+
+  /** Bundles fetched, verified, decrypted and written at once. */
+  static final int WRITERS = 4;
 
   private FileSetRestorer() {}
 
@@ -48,7 +58,8 @@ final class FileSetRestorer {
       Path target,
       ProgressListener progress)
       throws IOException {
-    Set<String> present = new HashSet<>();
+    // Written by several bundle writers at once.
+    Set<String> present = ConcurrentHashMap.newKeySet();
     ProgressInputStream.Counter written = new ProgressInputStream.Counter(progress);
     for (Manifest layer : chain) {
       applyLayer(store, layer, kek, target, present, written);
@@ -108,6 +119,7 @@ final class FileSetRestorer {
     for (StoredObject object : layer.objects()) {
       objects.put(object.path(), object);
     }
+    List<Callable<Void>> bundles = new ArrayList<>();
     for (Map.Entry<String, List<FileEntry>> bundle : byObject.entrySet()) {
       StoredObject object = objects.get(bundle.getKey());
       if (object == null) {
@@ -120,38 +132,95 @@ final class FileSetRestorer {
       }
       List<FileEntry> entries = new ArrayList<>(bundle.getValue());
       entries.sort(Comparator.comparingLong(FileEntry::offset));
-      try (InputStream plain =
-          ObjectPipeline.read(
-              store,
-              BackupLayout.objectKey(layer.cluster(), layer.backupId(), object.path()),
-              object,
-              BackupLayout.objectIdentity(layer.cluster(), layer.backupId(), object.path()),
-              codec)) {
-        DataInputStream in = new DataInputStream(new ProgressInputStream(plain, written));
-        long position = 0;
-        for (FileEntry entry : entries) {
-          in.skipNBytes(entry.offset() - position);
-          Path file = target.resolve(entry.path());
-          Files.createDirectories(file.getParent());
-          if (entry.kind() == FileEntry.Kind.WHOLE) {
-            writeWhole(in, entry, file);
-          } else {
-            if (!present.contains(entry.path())) {
-              throw new IOException(
-                  "backup "
-                      + layer.backupId()
-                      + " holds a page delta of "
-                      + entry.path()
-                      + " but its parent has no such file: the chain is inconsistent");
-            }
-            writeDelta(in, entry, file);
-          }
-          present.add(entry.path());
-          position = entry.offset() + entry.length();
-        }
-        // Reading to the end lets the pipeline check the object's size and SHA-256.
-        in.transferTo(OutputStream.nullOutputStream());
+      bundles.add(
+          () -> {
+            applyBundle(store, layer, codec, object, entries, target, present, written);
+            return null;
+          });
+    }
+    runAll(bundles);
+  }
+
+  /**
+   * Runs a layer's bundles with {@link #WRITERS} at once: each bundle holds different files, so
+   * they are independent; the first failure cancels the rest.
+   */
+  private static void runAll(List<Callable<Void>> bundles) throws IOException {
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            Math.max(1, Math.min(WRITERS, bundles.size())),
+            runnable -> {
+              Thread thread = new Thread(runnable, "lifeboat-restore-writer");
+              thread.setDaemon(true);
+              return thread;
+            });
+    try {
+      List<Future<Void>> pending = new ArrayList<>();
+      for (Callable<Void> bundle : bundles) {
+        pending.add(pool.submit(bundle));
       }
+      for (Future<Void> future : pending) {
+        future.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("the restore was interrupted");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new IOException(cause);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** Streams one bundle and writes each of its files: whole, or a delta's pages. */
+  private static void applyBundle(
+      BackupStore store,
+      Manifest layer,
+      ObjectCodec codec,
+      StoredObject object,
+      List<FileEntry> entries,
+      Path target,
+      Set<String> present,
+      ProgressInputStream.Counter written)
+      throws IOException {
+    try (InputStream plain =
+        ObjectPipeline.read(
+            store,
+            BackupLayout.objectKey(layer.cluster(), layer.backupId(), object.path()),
+            object,
+            BackupLayout.objectIdentity(layer.cluster(), layer.backupId(), object.path()),
+            codec)) {
+      DataInputStream in = new DataInputStream(new ProgressInputStream(plain, written));
+      long position = 0;
+      for (FileEntry entry : entries) {
+        in.skipNBytes(entry.offset() - position);
+        Path file = target.resolve(entry.path());
+        Files.createDirectories(file.getParent());
+        if (entry.kind() == FileEntry.Kind.WHOLE) {
+          writeWhole(in, entry, file);
+        } else {
+          if (!present.contains(entry.path())) {
+            throw new IOException(
+                "backup "
+                    + layer.backupId()
+                    + " holds a page delta of "
+                    + entry.path()
+                    + " but its parent has no such file: the chain is inconsistent");
+          }
+          writeDelta(in, entry, file);
+        }
+        present.add(entry.path());
+        position = entry.offset() + entry.length();
+      }
+      // Reading to the end lets the pipeline check the object's size and SHA-256.
+      in.transferTo(OutputStream.nullOutputStream());
     }
   }
 

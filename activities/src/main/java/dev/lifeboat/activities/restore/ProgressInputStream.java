@@ -17,7 +17,7 @@ final class ProgressInputStream extends FilterInputStream {
       this.listener = listener;
     }
 
-    void add(long n) {
+    synchronized void add(long n) {
       total += n;
       listener.bytesTransferred(total);
     }
