@@ -208,19 +208,7 @@ public final class WalArchiverActivitiesImpl implements WalArchiverActivities {
   }
 
   private DestinationSettings destination(String name) {
-    BackupSettings backup = config.backup();
-    List<DestinationSettings> all = backup == null ? List.of() : backup.destinations();
-    return all.stream()
-        .filter(d -> d.name().equals(name))
-        .findFirst()
-        .orElseThrow(
-            () ->
-                ApplicationFailure.newNonRetryableFailure(
-                    "backup destination '"
-                        + name
-                        + "' is not configured on this worker; configured: "
-                        + all.stream().map(DestinationSettings::name).toList(),
-                    ErrorTypes.UNKNOWN_DESTINATION));
+    return DestinationStores.configured(config, name);
   }
 
   private static void sleep(Duration duration) {

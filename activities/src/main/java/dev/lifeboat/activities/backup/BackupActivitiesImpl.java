@@ -28,6 +28,7 @@ import dev.lifeboat.activities.postgres.PgConnections;
 import dev.lifeboat.activities.secrets.SecretResolver;
 import dev.lifeboat.activities.storage.BackupStore;
 import dev.lifeboat.activities.storage.DestinationStores;
+import dev.lifeboat.activities.storage.ProgressInputStream;
 import dev.lifeboat.activities.storage.ProgressListener;
 import dev.lifeboat.config.BackupSettings;
 import dev.lifeboat.config.BackupSettings.DestinationSettings;
@@ -241,7 +242,7 @@ public final class BackupActivitiesImpl implements BackupActivities {
       StoredObject base =
           writer.add(
               "base.tar",
-              new CountingInputStream(basebackup.tar(), heartbeats),
+              new ProgressInputStream(basebackup.tar(), heartbeats),
               ProgressListener.NONE);
       BaseBackupStream.Positions positions = basebackup.finish();
       return new Taken(
@@ -607,19 +608,7 @@ public final class BackupActivitiesImpl implements BackupActivities {
   }
 
   private DestinationSettings destination(String name) {
-    BackupSettings backup = config.backup();
-    List<DestinationSettings> all = backup == null ? List.of() : backup.destinations();
-    return all.stream()
-        .filter(d -> d.name().equals(name))
-        .findFirst()
-        .orElseThrow(
-            () ->
-                ApplicationFailure.newNonRetryableFailure(
-                    "backup destination '"
-                        + name
-                        + "' is not configured on this worker; configured: "
-                        + all.stream().map(DestinationSettings::name).toList(),
-                    ErrorTypes.UNKNOWN_DESTINATION));
+    return DestinationStores.configured(config, name);
   }
 
   /** The size of every database of the node: about what a base backup reads. */

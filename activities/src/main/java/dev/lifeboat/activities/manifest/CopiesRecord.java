@@ -1,11 +1,8 @@
 package dev.lifeboat.activities.manifest;
 
 import dev.lifeboat.activities.storage.BackupStore;
-import dev.lifeboat.activities.storage.NoSuchObjectException;
-import dev.lifeboat.activities.storage.ObjectWriter;
 import dev.lifeboat.workflows.model.BackupCopy;
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -44,21 +41,12 @@ public record CopiesRecord(String backupId, Instant updatedAt, List<BackupCopy> 
   /** Writes or replaces the record in one store. */
   public static void write(BackupStore store, String cluster, CopiesRecord record)
       throws IOException {
-    try (ObjectWriter writer =
-        store.create(BackupLayout.backupPrefix(cluster, record.backupId()) + BackupLayout.COPIES)) {
-      writer.write(ManifestStore.JSON.writeValueAsBytes(record));
-      writer.commit();
-    }
+    Sidecars.write(store, cluster, record.backupId(), BackupLayout.COPIES, record);
   }
 
   /** The record in one store, if one was written. */
   public static Optional<CopiesRecord> read(BackupStore store, String cluster, String backupId)
       throws IOException {
-    try (InputStream in =
-        store.open(BackupLayout.backupPrefix(cluster, backupId) + BackupLayout.COPIES)) {
-      return Optional.of(ManifestStore.JSON.readValue(in, CopiesRecord.class));
-    } catch (NoSuchObjectException e) {
-      return Optional.empty();
-    }
+    return Sidecars.read(store, cluster, backupId, BackupLayout.COPIES, CopiesRecord.class);
   }
 }

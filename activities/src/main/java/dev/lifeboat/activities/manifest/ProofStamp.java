@@ -1,10 +1,7 @@
 package dev.lifeboat.activities.manifest;
 
 import dev.lifeboat.activities.storage.BackupStore;
-import dev.lifeboat.activities.storage.NoSuchObjectException;
-import dev.lifeboat.activities.storage.ObjectWriter;
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -32,21 +29,12 @@ public record ProofStamp(
   /** Writes or replaces the stamp of a backup's copy. */
   public static void write(BackupStore store, String cluster, String backupId, ProofStamp stamp)
       throws IOException {
-    try (ObjectWriter writer =
-        store.create(BackupLayout.backupPrefix(cluster, backupId) + BackupLayout.PROVEN)) {
-      writer.write(ManifestStore.JSON.writeValueAsBytes(stamp));
-      writer.commit();
-    }
+    Sidecars.write(store, cluster, backupId, BackupLayout.PROVEN, stamp);
   }
 
   /** The stamp of a backup's copy, if it was ever proven restorable. */
   public static Optional<ProofStamp> read(BackupStore store, String cluster, String backupId)
       throws IOException {
-    try (InputStream in =
-        store.open(BackupLayout.backupPrefix(cluster, backupId) + BackupLayout.PROVEN)) {
-      return Optional.of(ManifestStore.JSON.readValue(in, ProofStamp.class));
-    } catch (NoSuchObjectException e) {
-      return Optional.empty();
-    }
+    return Sidecars.read(store, cluster, backupId, BackupLayout.PROVEN, ProofStamp.class);
   }
 }

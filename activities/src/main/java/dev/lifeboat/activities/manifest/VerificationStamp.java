@@ -1,10 +1,7 @@
 package dev.lifeboat.activities.manifest;
 
 import dev.lifeboat.activities.storage.BackupStore;
-import dev.lifeboat.activities.storage.NoSuchObjectException;
-import dev.lifeboat.activities.storage.ObjectWriter;
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -26,21 +23,12 @@ public record VerificationStamp(
   public static void write(
       BackupStore store, String cluster, String backupId, VerificationStamp stamp)
       throws IOException {
-    try (ObjectWriter writer =
-        store.create(BackupLayout.backupPrefix(cluster, backupId) + BackupLayout.VERIFIED)) {
-      writer.write(ManifestStore.JSON.writeValueAsBytes(stamp));
-      writer.commit();
-    }
+    Sidecars.write(store, cluster, backupId, BackupLayout.VERIFIED, stamp);
   }
 
   /** The stamp of a backup's copy, if it was ever verified intact. */
   public static Optional<VerificationStamp> read(BackupStore store, String cluster, String backupId)
       throws IOException {
-    try (InputStream in =
-        store.open(BackupLayout.backupPrefix(cluster, backupId) + BackupLayout.VERIFIED)) {
-      return Optional.of(ManifestStore.JSON.readValue(in, VerificationStamp.class));
-    } catch (NoSuchObjectException e) {
-      return Optional.empty();
-    }
+    return Sidecars.read(store, cluster, backupId, BackupLayout.VERIFIED, VerificationStamp.class);
   }
 }

@@ -11,6 +11,7 @@ import dev.lifeboat.activities.manifest.DataKeyStore;
 import dev.lifeboat.activities.manifest.Manifest;
 import dev.lifeboat.activities.manifest.ManifestStore;
 import dev.lifeboat.activities.storage.BackupStore;
+import dev.lifeboat.activities.storage.ProgressInputStream;
 import dev.lifeboat.activities.storage.ProgressListener;
 import java.io.IOException;
 import java.io.InputStream;
@@ -130,7 +131,8 @@ public final class DataDirectoryRestorer {
     }
   }
 
-  private static void deleteTree(Path root) throws IOException {
+  /** Removes a folder and everything in it; a missing folder is fine. */
+  static void deleteTree(Path root) throws IOException {
     if (!Files.exists(root)) {
       return;
     }

@@ -11,6 +11,7 @@ import dev.lifeboat.activities.manifest.DataKeyStore;
 import dev.lifeboat.activities.manifest.FileEntry;
 import dev.lifeboat.activities.manifest.Manifest;
 import dev.lifeboat.activities.storage.BackupStore;
+import dev.lifeboat.activities.storage.ProgressInputStream;
 import dev.lifeboat.activities.storage.ProgressListener;
 import java.io.DataInputStream;
 import java.io.EOFException;

@@ -16,7 +16,6 @@ import dev.lifeboat.activities.postgres.PgTools;
 import dev.lifeboat.activities.secrets.SecretResolver;
 import dev.lifeboat.activities.storage.BackupStore;
 import dev.lifeboat.activities.storage.DestinationStores;
-import dev.lifeboat.config.BackupSettings;
 import dev.lifeboat.config.BackupSettings.DestinationSettings;
 import dev.lifeboat.config.LifeboatConfig;
 import dev.lifeboat.workflows.activities.RestoreActivities;
@@ -60,7 +59,6 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /** Restores backup chains into new data directories and proves the result runs. */
 public final class RestoreActivitiesImpl implements RestoreActivities {
@@ -256,8 +254,8 @@ public final class RestoreActivitiesImpl implements RestoreActivities {
     Path marker = sibling(directory, ".lifeboat-restore");
     if (Files.exists(marker)) {
       new RestoredServer(directory, task.request().port()).stop();
-      deleteTree(directory);
-      deleteTree(stage(directory));
+      DataDirectoryRestorer.deleteTree(directory);
+      DataDirectoryRestorer.deleteTree(stage(directory));
     }
     Files.createDirectories(directory.toAbsolutePath().getParent());
     Files.writeString(
@@ -275,7 +273,7 @@ public final class RestoreActivitiesImpl implements RestoreActivities {
     long bytes = 0;
     List<String> staged = new ArrayList<>();
     try (Ticker ticker = new Ticker(Activity.getExecutionContext(), "staging WAL")) {
-      deleteTree(stage);
+      DataDirectoryRestorer.deleteTree(stage);
       Files.createDirectories(stage);
       if (!request.untilConsistent()) {
         try (BackupStore store =
@@ -665,22 +663,10 @@ public final class RestoreActivitiesImpl implements RestoreActivities {
 
   /** Runs pg_dump or pg_restore with the password in its environment, never on its command line. */
   private static void runTool(List<String> command, String password) throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    if (password != null) {
-      builder.environment().put("PGPASSWORD", password);
-    }
-    Process process = builder.start();
-    try {
-      String output =
-          new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-      if (!process.waitFor(6, TimeUnit.HOURS) || process.exitValue() != 0) {
-        throw new IOException(Path.of(command.get(0)).getFileName() + " failed: " + output);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      process.destroyForcibly();
-      throw new IOException("interrupted", e);
-    }
+    RestoredServer.run(
+        command,
+        password == null ? Map.of() : Map.of("PGPASSWORD", password),
+        (int) Duration.ofHours(6).toSeconds());
   }
 
   @Override
@@ -710,8 +696,8 @@ public final class RestoreActivitiesImpl implements RestoreActivities {
     Path directory = Path.of(task.request().directory());
     try {
       new RestoredServer(directory, task.request().port()).stop();
-      deleteTree(directory);
-      deleteTree(stage(directory));
+      DataDirectoryRestorer.deleteTree(directory);
+      DataDirectoryRestorer.deleteTree(stage(directory));
       Files.deleteIfExists(sibling(directory, ".log"));
       Files.deleteIfExists(sibling(directory, ".dump"));
       Files.deleteIfExists(sibling(directory, ".lifeboat-restore"));
@@ -738,22 +724,12 @@ public final class RestoreActivitiesImpl implements RestoreActivities {
     return connections.open(restored, task.request().cluster(), "restore");
   }
 
+  /** The destination of that name, or the first configured one when none is named. */
   private DestinationSettings destination(String name) {
-    BackupSettings backup = config.requireBackup();
     if (name == null || name.isBlank()) {
-      return backup.destinations().get(0);
+      return config.requireBackup().destinations().get(0);
     }
-    return backup.destinations().stream()
-        .filter(d -> d.name().equals(name))
-        .findFirst()
-        .orElseThrow(
-            () ->
-                ApplicationFailure.newNonRetryableFailure(
-                    "backup destination '"
-                        + name
-                        + "' is not configured on this worker; configured: "
-                        + backup.destinations().stream().map(DestinationSettings::name).toList(),
-                    ErrorTypes.UNKNOWN_DESTINATION));
+    return DestinationStores.configured(config, name);
   }
 
   private KeyProvider kek() throws IOException {
@@ -807,17 +783,6 @@ public final class RestoreActivitiesImpl implements RestoreActivities {
 
   private double seconds(Instant since) {
     return Duration.between(since, clock.instant()).toMillis() / 1000.0;
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    }
   }
 
   /** Heartbeats every few seconds while a step without byte progress runs. */

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -131,7 +132,18 @@ final class RestoredServer {
   }
 
   private static void run(List<String> command, int timeoutSeconds) throws IOException {
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    run(command, Map.of(), timeoutSeconds);
+  }
+
+  /**
+   * Runs a PostgreSQL tool to its end, with extra environment variables (a password never goes on
+   * the command line), and fails with its output when it exits non-zero or runs too long.
+   */
+  static void run(List<String> command, Map<String, String> environment, int timeoutSeconds)
+      throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().putAll(environment);
+    Process process = builder.start();
     try {
       String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {

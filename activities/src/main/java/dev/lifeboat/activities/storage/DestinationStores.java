@@ -1,8 +1,13 @@
 package dev.lifeboat.activities.storage;
 
 import dev.lifeboat.activities.secrets.SecretResolver;
+import dev.lifeboat.config.BackupSettings;
 import dev.lifeboat.config.BackupSettings.DestinationSettings;
+import dev.lifeboat.config.LifeboatConfig;
+import dev.lifeboat.workflows.common.ErrorTypes;
+import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
+import java.util.List;
 
 /** Opens the store of a configured backup destination, resolving its credentials by name. */
 public final class DestinationStores {
@@ -10,6 +15,28 @@ public final class DestinationStores {
   private static final int MIB = 1024 * 1024;
 
   private DestinationStores() {}
+
+  /**
+   * The configured destination of that name.
+   *
+   * @throws io.temporal.failure.ApplicationFailure ({@code UnknownDestination}, not retryable)
+   *     naming the configured ones when this worker has no such destination
+   */
+  public static DestinationSettings configured(LifeboatConfig config, String name) {
+    BackupSettings backup = config.backup();
+    List<DestinationSettings> all = backup == null ? List.of() : backup.destinations();
+    return all.stream()
+        .filter(d -> d.name().equals(name))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                ApplicationFailure.newNonRetryableFailure(
+                    "backup destination '"
+                        + name
+                        + "' is not configured on this worker; configured: "
+                        + all.stream().map(DestinationSettings::name).toList(),
+                    ErrorTypes.UNKNOWN_DESTINATION));
+  }
 
   /**
    * Opens a destination's store.

@@ -1,19 +1,18 @@
-package dev.lifeboat.activities.restore;
+package dev.lifeboat.activities.storage;
 
-import dev.lifeboat.activities.storage.ProgressListener;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
 /** Tells a listener the running total of bytes read, across every stream sharing one counter. */
-final class ProgressInputStream extends FilterInputStream {
+public final class ProgressInputStream extends FilterInputStream {
 
   /** A running total shared by the streams of one restore. */
-  static final class Counter {
+  public static final class Counter {
     private final ProgressListener listener;
     private long total;
 
-    Counter(ProgressListener listener) {
+    public Counter(ProgressListener listener) {
       this.listener = listener;
     }
 
@@ -25,11 +24,13 @@ final class ProgressInputStream extends FilterInputStream {
 
   private final Counter counter;
 
-  ProgressInputStream(InputStream in, ProgressListener listener) {
+  /** Counts this stream's bytes alone. */
+  public ProgressInputStream(InputStream in, ProgressListener listener) {
     this(in, new Counter(listener));
   }
 
-  ProgressInputStream(InputStream in, Counter counter) {
+  /** Adds this stream's bytes to a total shared with other streams. */
+  public ProgressInputStream(InputStream in, Counter counter) {
     super(in);
     this.counter = counter;
   }
