@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lifeboat.activities.manifest.CopiesRecord;
-import dev.lifeboat.activities.secrets.SecretResolver;
 import dev.lifeboat.activities.storage.BackupStore;
-import dev.lifeboat.activities.storage.DestinationStores;
-import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.config.LifeboatConfig;
 import dev.lifeboat.workflows.backup.BackupInventoryWorkflow;
 import dev.lifeboat.workflows.backup.BackupWorkflow;
@@ -24,23 +21,17 @@ import dev.lifeboat.workflows.model.RetentionPlan;
 import dev.lifeboat.workflows.model.RetentionRequest;
 import dev.lifeboat.workflows.model.VerificationSummary;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.failure.ApplicationFailure;
-import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
-import io.temporal.worker.WorkerFactory;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,38 +48,22 @@ class IncrementalBackupIT {
   private static final List<String> DESTINATIONS = List.of("s3", "nas");
 
   @TempDir Path dir;
+  private InProcessStack stack;
   private Map<String, String> env;
   private LifeboatConfig config;
-  private WorkflowServiceStubs service;
   private WorkflowClient client;
-  private WorkerFactory workers;
 
   @BeforeEach
   void startWorkers() {
-    env = new HashMap<>(System.getenv());
-    env.put("LIFEBOAT_KEY_FILE", dir.resolve("kek.json").toString());
-    env.put("LIFEBOAT_NAS_DIR", dir.resolve("nas").toString());
-    env.put("BACKUP_BUCKET", "lifeboat-it");
-    config = new ConfigLoader(env).load(RealStack.ROOT.resolve("lifeboat.yaml"));
-    service =
-        WorkflowServiceStubs.newServiceStubs(
-            WorkflowServiceStubsOptions.newBuilder()
-                .setTarget(config.temporal().address())
-                .build());
-    client =
-        WorkflowClient.newInstance(
-            service,
-            WorkflowClientOptions.newBuilder().setNamespace(config.temporal().namespace()).build());
-    workers = WorkerFactory.newInstance(client);
-    LifeboatWorkers.register(workers, config, env);
-    workers.start();
+    stack = new InProcessStack(dir);
+    env = stack.env;
+    config = stack.config;
+    client = stack.client;
   }
 
   @AfterEach
   void stopWorkers() {
-    workers.shutdown();
-    workers.awaitTermination(30, TimeUnit.SECONDS);
-    service.shutdown();
+    stack.close();
   }
 
   private BackupResult backup(BackupRequest request) {
@@ -186,13 +161,7 @@ class IncrementalBackupIT {
             });
 
     // Each copy says where the others are, for an operator left with one bucket.
-    try (BackupStore nas =
-        DestinationStores.open(
-            config.requireBackup().destinations().stream()
-                .filter(d -> d.name().equals("nas"))
-                .findFirst()
-                .orElseThrow(),
-            new SecretResolver(config.secretsDir(), env))) {
+    try (BackupStore nas = stack.store("nas")) {
       assertThat(CopiesRecord.read(nas, "shop", incremental.backupId()).orElseThrow().copies())
           .extracting(BackupCopy::destination, BackupCopy::complete)
           .containsExactly(

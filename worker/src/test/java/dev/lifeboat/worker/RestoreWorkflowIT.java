@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lifeboat.activities.manifest.ProofStamp;
 import dev.lifeboat.activities.postgres.PgTools;
-import dev.lifeboat.activities.secrets.SecretResolver;
 import dev.lifeboat.activities.storage.BackupStore;
-import dev.lifeboat.activities.storage.DestinationStores;
-import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.config.LifeboatConfig;
 import dev.lifeboat.workflows.archive.WalArchiverWorkflow;
 import dev.lifeboat.workflows.backup.BackupWorkflow;
@@ -26,12 +23,8 @@ import dev.lifeboat.workflows.model.WalArchiverRequest;
 import dev.lifeboat.workflows.restore.RestoreWorkflow;
 import dev.lifeboat.workflows.restore.TableRestoreWorkflow;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.failure.ApplicationFailure;
-import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
-import io.temporal.worker.WorkerFactory;
 import java.net.ServerSocket;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -42,7 +35,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -63,33 +55,18 @@ class RestoreWorkflowIT {
   private static final String SLOT = "lifeboat_archiver_shop_restore_it";
 
   @TempDir Path dir;
+  private InProcessStack stack;
   private Map<String, String> env;
   private LifeboatConfig config;
-  private WorkflowServiceStubs service;
   private WorkflowClient client;
-  private WorkerFactory workers;
   private final List<Path> restored = new ArrayList<>();
 
   @BeforeEach
   void startWorkers() {
-    env = new HashMap<>(System.getenv());
-    env.put("LIFEBOAT_KEY_FILE", dir.resolve("kek.json").toString());
-    env.put("LIFEBOAT_NAS_DIR", dir.resolve("nas").toString());
-    env.put("LIFEBOAT_WAL_SPOOL", dir.resolve("spool").toString());
-    env.put("BACKUP_BUCKET", "lifeboat-it");
-    config = new ConfigLoader(env).load(RealStack.ROOT.resolve("lifeboat.yaml"));
-    service =
-        WorkflowServiceStubs.newServiceStubs(
-            WorkflowServiceStubsOptions.newBuilder()
-                .setTarget(config.temporal().address())
-                .build());
-    client =
-        WorkflowClient.newInstance(
-            service,
-            WorkflowClientOptions.newBuilder().setNamespace(config.temporal().namespace()).build());
-    workers = WorkerFactory.newInstance(client);
-    LifeboatWorkers.register(workers, config, env);
-    workers.start();
+    stack = new InProcessStack(dir);
+    env = stack.env;
+    config = stack.config;
+    client = stack.client;
   }
 
   @AfterEach
@@ -107,9 +84,7 @@ class RestoreWorkflowIT {
                 + "' AND NOT active");
       }
     } finally {
-      workers.shutdown();
-      workers.awaitTermination(30, TimeUnit.SECONDS);
-      service.shutdown();
+      stack.close();
     }
   }
 
@@ -179,13 +154,7 @@ class RestoreWorkflowIT {
     assertThat(report.recovery().promoted()).isTrue();
     // A test restore cleans up after itself and stamps the backup.
     assertThat(scratch).doesNotExist();
-    try (BackupStore nas =
-        DestinationStores.open(
-            config.requireBackup().destinations().stream()
-                .filter(d -> d.name().equals("nas"))
-                .findFirst()
-                .orElseThrow(),
-            new SecretResolver(config.secretsDir(), env))) {
+    try (BackupStore nas = stack.store("nas")) {
       assertThat(ProofStamp.read(nas, "shop", full.backupId()))
           .hasValueSatisfying(p -> assertThat(p.indexesChecked()).isPositive());
     }

@@ -1,0 +1,67 @@
+package dev.lifeboat.worker;
+
+import dev.lifeboat.activities.secrets.SecretResolver;
+import dev.lifeboat.activities.storage.BackupStore;
+import dev.lifeboat.activities.storage.DestinationStores;
+import dev.lifeboat.config.ConfigLoader;
+import dev.lifeboat.config.LifeboatConfig;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.temporal.worker.WorkerFactory;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The repository's lifeboat.yaml on the local stack, with a test's own key, NAS folder, WAL spool
+ * and buckets (so tests never touch the demo's backups), a client of the real Temporal server, and
+ * Lifeboat's workers running in this JVM.
+ */
+final class InProcessStack implements AutoCloseable {
+
+  final Map<String, String> env;
+  final LifeboatConfig config;
+  final WorkflowClient client;
+  private final WorkflowServiceStubs service;
+  private final WorkerFactory workers;
+
+  /** Connects and starts the workers; {@code dir} holds the test's key, NAS folder and spool. */
+  InProcessStack(Path dir) {
+    env = new HashMap<>(System.getenv());
+    env.put("LIFEBOAT_KEY_FILE", dir.resolve("kek.json").toString());
+    env.put("LIFEBOAT_NAS_DIR", dir.resolve("nas").toString());
+    env.put("LIFEBOAT_WAL_SPOOL", dir.resolve("spool").toString());
+    env.put("BACKUP_BUCKET", "lifeboat-it");
+    config = new ConfigLoader(env).load(RealStack.ROOT.resolve("lifeboat.yaml"));
+    service =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder()
+                .setTarget(config.temporal().address())
+                .build());
+    client =
+        WorkflowClient.newInstance(
+            service,
+            WorkflowClientOptions.newBuilder().setNamespace(config.temporal().namespace()).build());
+    workers = WorkerFactory.newInstance(client);
+    LifeboatWorkers.register(workers, config, env);
+    workers.start();
+  }
+
+  /** Opens the store of one configured destination with the test's credentials. */
+  BackupStore store(String destination) throws IOException {
+    return DestinationStores.open(
+        DestinationStores.configured(config, destination),
+        new SecretResolver(config.secretsDir(), env));
+  }
+
+  @Override
+  public void close() {
+    workers.shutdown();
+    workers.awaitTermination(30, TimeUnit.SECONDS);
+    service.shutdown();
+  }
+}
