@@ -66,6 +66,12 @@ pg_state_dir() {
   fi
 }
 
+# lifeboat.yaml names the nodes' data directories through this variable.
+if [[ -z "${LIFEBOAT_PG_STATE:-}" ]]; then
+  LIFEBOAT_PG_STATE="$(pg_state_dir)"
+fi
+export LIFEBOAT_PG_STATE
+
 # Runs a command as the postgres user when we are root, as ourselves otherwise.
 as_pg() {
   if [[ "$(id -u)" == "0" ]]; then

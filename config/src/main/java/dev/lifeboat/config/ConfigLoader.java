@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.lifeboat.workflows.model.ClusterSpec;
 import dev.lifeboat.workflows.model.Compression;
+import dev.lifeboat.workflows.model.FailoverPolicy;
+import dev.lifeboat.workflows.model.HealthSettings;
 import dev.lifeboat.workflows.model.NodeSpec;
+import dev.lifeboat.workflows.model.TrafficEndpoint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -67,7 +70,38 @@ public final class ConfigLoader {
   private static final Set<String> TEMPORAL_KEYS = Set.of("address", "namespace", "ui");
   private static final Set<String> WORKER_KEYS = Set.of("regions", "metricsHost", "metricsPort");
   private static final Set<String> SECRETS_KEYS = Set.of("dir");
-  private static final Set<String> CLUSTER_KEYS = Set.of("strategy", "nodes");
+  private static final Set<String> CLUSTER_KEYS =
+      Set.of("strategy", "nodes", "drill", "replication", "health", "failover", "traffic");
+  private static final Set<String> HEALTH_KEYS =
+      Set.of("interval", "failuresBeforeDown", "probeTimeout", "vantagePoints");
+  private static final Set<String> FAILOVER_KEYS =
+      Set.of(
+          "automatic",
+          "rpoBudgetBytes",
+          "rpoBudgetSeconds",
+          "maxLagBytes",
+          "escalateAfter",
+          "approvalTimeout");
+  private static final Set<String> TRAFFIC_KEYS =
+      Set.of(
+          "type",
+          "name",
+          "region",
+          "host",
+          "port",
+          "adminUser",
+          "adminPasswordSecret",
+          "database",
+          "configFile",
+          "path",
+          "hostedZoneId",
+          "recordName",
+          "awsRegion",
+          "endpoint",
+          "credentialsSecret");
+  private static final List<String> REPLICATION_MODES =
+      List.of(ClusterSpec.SYNCHRONOUS, ClusterSpec.ASYNCHRONOUS);
+  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
   private static final Set<String> NODE_KEYS =
       Set.of(
           "name",
@@ -78,7 +112,10 @@ public final class ConfigLoader {
           "port",
           "database",
           "user",
-          "passwordSecret");
+          "passwordSecret",
+          "dataDir",
+          "replicationUser",
+          "replicationSecret");
 
   private final Map<String, String> environment;
 
@@ -197,6 +234,7 @@ public final class ConfigLoader {
       Path secretsDir =
           base.resolve(text(secretsNode, "secrets.dir", ".tools/state/secrets")).normalize();
 
+      configDir = base;
       Map<String, ClusterSpec> clusters = new LinkedHashMap<>();
       JsonNode clustersNode = root.get("clusters");
       if (clustersNode == null || !clustersNode.isObject() || clustersNode.isEmpty()) {
@@ -547,7 +585,235 @@ public final class ConfigLoader {
           }
         }
       }
-      return new ClusterSpec(name, strategy, nodes);
+      boolean drill =
+          parseBoolean(new Sourced(text(node, key + ".drill", "false"), key + ".drill"));
+      String replication = text(node, key + ".replication", ClusterSpec.ASYNCHRONOUS);
+      if (!REPLICATION_MODES.contains(replication)) {
+        problems.add(
+            key
+                + ".replication: '"
+                + replication
+                + "' is not allowed; use one of "
+                + REPLICATION_MODES);
+      }
+      HealthSettings health = health(key + ".health", node.get("health"), nodes);
+      FailoverPolicy failover = failover(key + ".failover", node.get("failover"));
+      List<TrafficEndpoint> traffic = traffic(key + ".traffic", node.get("traffic"), nodes);
+      return new ClusterSpec(name, strategy, nodes, drill, replication, health, failover, traffic);
+    }
+
+    private Path configDir = Path.of(".");
+
+    private HealthSettings health(String key, JsonNode node, List<NodeSpec> nodes) {
+      if (node == null || node.isNull()) {
+        return HealthSettings.defaults();
+      }
+      if (!node.isObject()) {
+        problems.add(key + ": must be a mapping with keys " + sorted(HEALTH_KEYS));
+        return HealthSettings.defaults();
+      }
+      checkKeys(key, node, HEALTH_KEYS);
+      long interval =
+          millis(node, key + ".interval", HealthSettings.DEFAULT_INTERVAL_MILLIS, 200, 3_600_000);
+      int failures =
+          integer(
+              node,
+              key + ".failuresBeforeDown",
+              HealthSettings.DEFAULT_FAILURES_BEFORE_DOWN,
+              1,
+              100,
+              "a count 1-100");
+      long timeout =
+          millis(
+              node,
+              key + ".probeTimeout",
+              HealthSettings.DEFAULT_PROBE_TIMEOUT_MILLIS,
+              100,
+              600_000);
+      List<String> vantage = stringList(node, key + ".vantagePoints");
+      Set<String> regions = new HashSet<>();
+      nodes.forEach(n -> regions.add(n.region()));
+      for (String region : vantage) {
+        if (!regions.contains(region)) {
+          problems.add(
+              key
+                  + ".vantagePoints: '"
+                  + region
+                  + "' is not the region of any node of this cluster; use one of "
+                  + new java.util.TreeSet<>(regions));
+        }
+      }
+      return new HealthSettings(interval, failures, timeout, vantage);
+    }
+
+    private FailoverPolicy failover(String key, JsonNode node) {
+      FailoverPolicy d = FailoverPolicy.defaults();
+      if (node == null || node.isNull()) {
+        return d;
+      }
+      if (!node.isObject()) {
+        problems.add(key + ": must be a mapping with keys " + sorted(FAILOVER_KEYS));
+        return d;
+      }
+      checkKeys(key, node, FAILOVER_KEYS);
+      boolean automatic =
+          parseBoolean(
+              new Sourced(
+                  text(node, key + ".automatic", String.valueOf(d.automatic())),
+                  key + ".automatic"));
+      long budgetBytes =
+          longValue(node, key + ".rpoBudgetBytes", d.rpoBudgetBytes(), 0, Long.MAX_VALUE);
+      long budgetSeconds =
+          longValue(node, key + ".rpoBudgetSeconds", d.rpoBudgetSeconds(), 0, 86_400);
+      long maxLag = longValue(node, key + ".maxLagBytes", d.maxLagBytes(), 0, Long.MAX_VALUE);
+      long escalate =
+          millis(node, key + ".escalateAfter", d.escalateAfterSeconds() * 1000, 1000, 86_400_000)
+              / 1000;
+      long timeout =
+          millis(
+                  node,
+                  key + ".approvalTimeout",
+                  d.approvalTimeoutSeconds() * 1000,
+                  1000,
+                  7 * 86_400_000L)
+              / 1000;
+      return new FailoverPolicy(automatic, budgetBytes, budgetSeconds, maxLag, escalate, timeout);
+    }
+
+    private List<TrafficEndpoint> traffic(String key, JsonNode node, List<NodeSpec> nodes) {
+      List<TrafficEndpoint> out = new ArrayList<>();
+      if (node == null || node.isNull()) {
+        return out;
+      }
+      if (!node.isArray()) {
+        problems.add(key + ": must be a list of endpoints, each with a type and a name");
+        return out;
+      }
+      Set<String> names = new HashSet<>();
+      Set<String> regions = new HashSet<>();
+      nodes.forEach(n -> regions.add(n.region()));
+      for (int i = 0; i < node.size(); i++) {
+        String k = key + "[" + i + "]";
+        JsonNode e = node.get(i);
+        if (!e.isObject()) {
+          problems.add(k + ": must be a mapping with keys " + sorted(TRAFFIC_KEYS));
+          continue;
+        }
+        checkKeys(k, e, TRAFFIC_KEYS);
+        String type = text(e, k + ".type", null);
+        String name = requiredName(e, k + ".name");
+        if (name != null && !names.add(name)) {
+          problems.add(k + ".name: '" + name + "' is used twice; endpoint names must be unique");
+        }
+        String region = text(e, k + ".region", null);
+        if (region != null && !regions.contains(region)) {
+          problems.add(
+              k + ".region: '" + region + "' is not the region of any node of this cluster");
+        }
+        if (type == null) {
+          problems.add(k + ".type: missing; use pgbouncer, route53 or file");
+          continue;
+        }
+        switch (type) {
+          case TrafficEndpoint.PGBOUNCER -> {
+            String host = required(e, k + ".host", "PgBouncer's host, e.g. 127.0.0.1");
+            int port = integer(e, k + ".port", 6432, 1, 65535, "a port 1-65535");
+            String admin = required(e, k + ".adminUser", "a user in PgBouncer's admin_users");
+            String secret = text(e, k + ".adminPasswordSecret", null);
+            String database = required(e, k + ".database", "the database name clients use");
+            String file =
+                required(e, k + ".configFile", "the pgbouncer.ini whose [databases] is rewritten");
+            out.add(
+                new TrafficEndpoint(
+                    type, name, region, host, port, admin, secret, database, file, null, null, null,
+                    null, null));
+          }
+          case TrafficEndpoint.ROUTE53 -> {
+            String zone = required(e, k + ".hostedZoneId", "the hosted zone's id");
+            String record =
+                required(e, k + ".recordName", "the record set's name, e.g. db.example.com");
+            out.add(
+                new TrafficEndpoint(
+                    type,
+                    name,
+                    region,
+                    null,
+                    0,
+                    null,
+                    null,
+                    null,
+                    null,
+                    zone,
+                    record,
+                    text(e, k + ".awsRegion", "us-east-1"),
+                    text(e, k + ".endpoint", null),
+                    text(e, k + ".credentialsSecret", null)));
+          }
+          case TrafficEndpoint.FILE -> {
+            String path = required(e, k + ".path", "the file that names the primary");
+            out.add(
+                new TrafficEndpoint(
+                    type, name, region, null, 0, null, null, null, path, null, null, null, null,
+                    null));
+          }
+          default ->
+              problems.add(
+                  k + ".type: '" + type + "' is not allowed; use pgbouncer, route53 or file");
+        }
+      }
+      return out;
+    }
+
+    private String required(JsonNode node, String key, String what) {
+      String value = text(node, key, null);
+      if (value == null || value.isBlank()) {
+        problems.add(key + ": missing; give " + what);
+      }
+      return value;
+    }
+
+    private long millis(JsonNode node, String key, long fallback, long min, long max) {
+      String raw = text(node, key, null);
+      if (raw == null) {
+        return fallback;
+      }
+      java.util.regex.Matcher m = DURATION.matcher(raw.trim());
+      if (!m.matches()) {
+        problems.add(key + ": '" + raw + "' is not a duration; write e.g. 500ms, 30s, 5m or 1h");
+        return fallback;
+      }
+      long n = Long.parseLong(m.group(1));
+      long value =
+          switch (m.group(2)) {
+            case "ms" -> n;
+            case "s" -> n * 1000;
+            case "m" -> n * 60_000;
+            default -> n * 3_600_000;
+          };
+      if (value < min || value > max) {
+        problems.add(
+            key + ": " + raw + " is out of range; expected " + min + " ms to " + max + " ms");
+        return fallback;
+      }
+      return value;
+    }
+
+    private long longValue(JsonNode node, String key, long fallback, long min, long max) {
+      String raw = text(node, key, null);
+      if (raw == null) {
+        return fallback;
+      }
+      try {
+        long value = Long.parseLong(raw.trim());
+        if (value < min || value > max) {
+          problems.add(key + ": " + value + " is out of range; expected " + min + "-" + max);
+          return fallback;
+        }
+        return value;
+      } catch (NumberFormatException e) {
+        problems.add(key + ": '" + raw + "' is not a whole number");
+        return fallback;
+      }
     }
 
     private NodeSpec node(String key, JsonNode node) {
@@ -577,7 +843,26 @@ public final class ConfigLoader {
         problems.add(
             key + ".passwordSecret: '" + secret + "' must be lower-case letters, digits and '-'");
       }
-      return new NodeSpec(name, region, priority, weight, host, port, database, user, secret);
+      String dataDir = text(node, key + ".dataDir", null);
+      if (dataDir != null) {
+        // Relative to the configuration file, like the secrets and key folders.
+        dataDir = configDir.resolve(dataDir).normalize().toString();
+      }
+      String replicationUser = text(node, key + ".replicationUser", null);
+      String replicationSecret = text(node, key + ".replicationSecret", null);
+      return new NodeSpec(
+          name,
+          region,
+          priority,
+          weight,
+          host,
+          port,
+          database,
+          user,
+          secret,
+          dataDir,
+          replicationUser,
+          replicationSecret);
     }
 
     private String requiredName(JsonNode node, String key) {

@@ -16,6 +16,10 @@ package dev.lifeboat.workflows.model;
  * @param database database to connect to
  * @param user role to connect as
  * @param passwordSecret name of the secret holding the password, or null for none
+ * @param dataDir the node's data directory on its host, for the actions that need the files (stop,
+ *     start, rejoin with {@code pg_rewind}); null when Lifeboat may only talk to it over the wire
+ * @param replicationUser the role standbys stream as when they follow this node
+ * @param replicationSecret the name of the secret holding that role's password
  */
 public record NodeSpec(
     String name,
@@ -26,4 +30,34 @@ public record NodeSpec(
     int port,
     String database,
     String user,
-    String passwordSecret) {}
+    String passwordSecret,
+    String dataDir,
+    String replicationUser,
+    String replicationSecret) {
+
+  /** A node Lifeboat only talks to over the wire. */
+  public NodeSpec(
+      String name,
+      String region,
+      int priority,
+      int weight,
+      String host,
+      int port,
+      String database,
+      String user,
+      String passwordSecret) {
+    this(
+        name,
+        region,
+        priority,
+        weight,
+        host,
+        port,
+        database,
+        user,
+        passwordSecret,
+        null,
+        null,
+        null);
+  }
+}
