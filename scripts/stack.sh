@@ -252,6 +252,8 @@ admin_users = lifeboat
 pool_mode = transaction
 max_client_conn = 200
 default_pool_size = 20
+; JDBC clients (and Lifeboat's admin connection) send extra_float_digits at login.
+ignore_startup_parameters = extra_float_digits
 ; The default of 15 s turns a 3 s failover into 15 s of refused queries.
 server_login_retry = 1
 logfile = $dir/pgbouncer.log

@@ -7,6 +7,7 @@ import dev.lifeboat.activities.postgres.PostgresActivitiesImpl;
 import dev.lifeboat.activities.restore.RestoreActivitiesImpl;
 import dev.lifeboat.activities.secrets.SecretResolver;
 import dev.lifeboat.activities.topology.TopologyActivitiesImpl;
+import dev.lifeboat.activities.traffic.TrafficActivitiesImpl;
 import dev.lifeboat.config.LifeboatConfig;
 import dev.lifeboat.workflows.archive.WalArchiverWorkflowImpl;
 import dev.lifeboat.workflows.backup.BackfillCopiesWorkflowImpl;
@@ -85,15 +86,20 @@ public final class LifeboatWorkers {
         WalArchiverWorkflowImpl.class,
         RestoreWorkflowImpl.class,
         TableRestoreWorkflowImpl.class);
+    TrafficActivitiesImpl traffic = new TrafficActivitiesImpl(secrets);
     orchestration.registerActivitiesImplementations(
-        new TopologyActivitiesImpl(config), backups, restores);
+        new TopologyActivitiesImpl(config), backups, restores, traffic);
     queues.add(TaskQueues.ORCHESTRATION);
 
     // Probes and base backups run next to the region's database hosts.
     for (String region : config.servedRegions()) {
       Worker regional = factory.newWorker(TaskQueues.forRegion(region), WORKER_OPTIONS);
       regional.registerActivitiesImplementations(
-          new PostgresActivitiesImpl(connections), backups, walArchiver, restores);
+          new PostgresActivitiesImpl(connections, secrets),
+          backups,
+          walArchiver,
+          restores,
+          traffic);
       queues.add(TaskQueues.forRegion(region));
     }
     return queues;

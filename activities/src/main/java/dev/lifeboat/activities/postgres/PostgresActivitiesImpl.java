@@ -1,11 +1,21 @@
 package dev.lifeboat.activities.postgres;
 
+import dev.lifeboat.activities.secrets.SecretResolver;
 import dev.lifeboat.workflows.activities.PostgresActivities;
+import dev.lifeboat.workflows.common.ErrorTypes;
+import dev.lifeboat.workflows.model.FenceReport;
 import dev.lifeboat.workflows.model.NodeProbe;
 import dev.lifeboat.workflows.model.NodeRole;
 import dev.lifeboat.workflows.model.NodeSpec;
+import dev.lifeboat.workflows.model.PromotionResult;
+import dev.lifeboat.workflows.model.RejoinResult;
 import dev.lifeboat.workflows.model.ReplicationPeer;
+import io.temporal.activity.Activity;
+import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -13,7 +23,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Probes PostgreSQL nodes over JDBC. */
+/**
+ * Probes PostgreSQL nodes over JDBC and carries out the node actions of a failover: fencing,
+ * promotion, stopping and starting, repointing standbys and rejoining old primaries.
+ */
 public final class PostgresActivitiesImpl implements PostgresActivities {
 
   /**
@@ -45,9 +58,136 @@ public final class PostgresActivitiesImpl implements PostgresActivities {
       """;
 
   private final PgConnections connections;
+  private final WriteFence fence;
+  private final Promoter promoter;
+  private final StandbySetup standbys;
 
-  public PostgresActivitiesImpl(PgConnections connections) {
+  public PostgresActivitiesImpl(PgConnections connections, SecretResolver secrets) {
     this.connections = connections;
+    this.fence = new WriteFence(connections);
+    this.promoter = new Promoter(connections);
+    this.standbys = new StandbySetup(connections, secrets);
+  }
+
+  @Override
+  public FenceReport fenceWrites(NodeSpec node) {
+    return fence.fence(node);
+  }
+
+  @Override
+  public void unfenceWrites(NodeSpec node) {
+    try {
+      fence.unfence(node);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot unfence " + describe(node, e), e);
+    }
+  }
+
+  @Override
+  public boolean stopServer(NodeSpec node) {
+    try {
+      return new NodeServer(node).stop();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot stop node " + node.name(), e);
+    }
+  }
+
+  @Override
+  public void startServer(NodeSpec node) {
+    try {
+      new NodeServer(node).start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start node " + node.name(), e);
+    }
+  }
+
+  @Override
+  public long crashServer(NodeSpec node) {
+    try {
+      return new NodeServer(node).crash();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot kill node " + node.name(), e);
+    }
+  }
+
+  @Override
+  public PromotionResult promote(NodeSpec node) {
+    try {
+      return promoter.promote(node);
+    } catch (SQLException e) {
+      throw new IllegalStateException("promotion of " + describe(node, e), e);
+    }
+  }
+
+  @Override
+  public String waitForReplay(NodeSpec standby, String lsn, int timeoutSeconds) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+    try (Connection c = connections.open(standby, null, "replay-wait");
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT coalesce(pg_last_wal_replay_lsn(), pg_current_wal_lsn())::text,"
+                    + " coalesce(pg_last_wal_replay_lsn(), pg_current_wal_lsn()) >= ?::pg_lsn")) {
+      s.setString(1, lsn);
+      while (true) {
+        try (ResultSet r = s.executeQuery()) {
+          r.next();
+          if (r.getBoolean(2)) {
+            return r.getString(1);
+          }
+          if (System.nanoTime() > deadline) {
+            throw ApplicationFailure.newNonRetryableFailure(
+                standby.name()
+                    + " replayed only up to "
+                    + r.getString(1)
+                    + " of "
+                    + lsn
+                    + " in "
+                    + timeoutSeconds
+                    + " s; is it streaming?",
+                ErrorTypes.REPLAY_TIMEOUT);
+          }
+          Activity.getExecutionContext().heartbeat(r.getString(1));
+        }
+        Thread.sleep(50);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("waiting for replay on " + describe(standby, e), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  @Override
+  public String currentLsn(NodeSpec primary) {
+    try (Connection c = connections.open(primary, null, "lsn");
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT pg_current_wal_lsn()::text")) {
+      r.next();
+      return r.getString(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException("reading the LSN of " + describe(primary, e), e);
+    }
+  }
+
+  @Override
+  public void follow(NodeSpec standby, NodeSpec primary, boolean synchronous) {
+    try {
+      standbys.follow(standby, primary, synchronous);
+    } catch (SQLException | IOException e) {
+      throw new IllegalStateException(
+          "cannot point " + standby.name() + " at " + primary.name() + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public RejoinResult rejoin(NodeSpec node, NodeSpec primary, boolean synchronous) {
+    try {
+      return standbys.rejoin(node, primary, synchronous);
+    } catch (SQLException | IOException e) {
+      throw new IllegalStateException(
+          "cannot rejoin " + node.name() + " under " + primary.name() + ": " + e.getMessage(), e);
+    }
   }
 
   @Override

@@ -28,7 +28,8 @@ class PostgresActivitiesIT {
     shop = config.cluster("shop").orElseThrow();
     activities =
         new PostgresActivitiesImpl(
-            new PgConnections(new SecretResolver(config.secretsDir(), System.getenv())));
+            new PgConnections(new SecretResolver(config.secretsDir(), System.getenv())),
+            new SecretResolver(config.secretsDir(), System.getenv()));
   }
 
   @Test
@@ -78,12 +79,11 @@ class PostgresActivitiesIT {
 
   @Test
   void aWrongPasswordIsReportedWithItsSqlState() {
+    SecretResolver wrong =
+        new SecretResolver(
+            Path.of("/nonexistent"), Map.of("LIFEBOAT_SECRET_PG_SHOP", "not-the-password"));
     PostgresActivitiesImpl wrongPassword =
-        new PostgresActivitiesImpl(
-            new PgConnections(
-                new SecretResolver(
-                    Path.of("/nonexistent"),
-                    Map.of("LIFEBOAT_SECRET_PG_SHOP", "not-the-password"))));
+        new PostgresActivitiesImpl(new PgConnections(wrong), wrong);
 
     NodeProbe probe = wrongPassword.probe(shop.nodes().get(0));
 

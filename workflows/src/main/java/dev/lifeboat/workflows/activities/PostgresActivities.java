@@ -1,7 +1,10 @@
 package dev.lifeboat.workflows.activities;
 
+import dev.lifeboat.workflows.model.FenceReport;
 import dev.lifeboat.workflows.model.NodeProbe;
 import dev.lifeboat.workflows.model.NodeSpec;
+import dev.lifeboat.workflows.model.PromotionResult;
+import dev.lifeboat.workflows.model.RejoinResult;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
 
@@ -26,4 +29,111 @@ public interface PostgresActivities {
    */
   @ActivityMethod
   NodeProbe probe(NodeSpec node);
+
+  /**
+   * Makes a node refuse writes: {@code default_transaction_read_only} through {@code ALTER SYSTEM}
+   * and a reload, then every client session that is not Lifeboat's or a WAL sender is terminated,
+   * so no open transaction commits later. Idempotent. An unreachable node is reported, not thrown.
+   *
+   * @param node the node to fence, usually the old primary
+   * @return what was done
+   */
+  @ActivityMethod
+  FenceReport fenceWrites(NodeSpec node);
+
+  /**
+   * Undoes {@link #fenceWrites}: resets {@code default_transaction_read_only} and reloads.
+   * Idempotent; used when a failover is rejected or rolled back.
+   *
+   * @param node the node to unfence
+   */
+  @ActivityMethod
+  void unfenceWrites(NodeSpec node);
+
+  /**
+   * Stops a node's server with {@code pg_ctl stop -m fast}, falling back to {@code immediate}. Runs
+   * on the node's host (its region's queue) and needs {@code dataDir}.
+   *
+   * @param node the node
+   * @return whether it was running
+   */
+  @ActivityMethod
+  boolean stopServer(NodeSpec node);
+
+  /**
+   * Starts a node's server with {@code pg_ctl start} and waits until it accepts connections.
+   * Idempotent: a running server is left alone.
+   *
+   * @param node the node
+   */
+  @ActivityMethod
+  void startServer(NodeSpec node);
+
+  /**
+   * Kills a node's postmaster with SIGKILL, as a crash would. Only for disaster simulations of
+   * clusters marked {@code drill: true}; the workflow checks that before it calls this.
+   *
+   * @param node the node
+   * @return the killed postmaster's process id, or 0 when it did not run
+   */
+  @ActivityMethod
+  long crashServer(NodeSpec node);
+
+  /**
+   * Promotes a standby: resets {@code synchronous_standby_names} on it (it has no standby yet, and
+   * an inherited setting would hang the first write), calls {@code pg_promote(wait => true)} and
+   * commits a write to prove it accepts them. A node that already is a primary is only checked.
+   *
+   * @param node the standby to promote
+   * @return the new primary's LSN and timeline and how long it took
+   */
+  @ActivityMethod
+  PromotionResult promote(NodeSpec node);
+
+  /**
+   * Waits until a standby has replayed WAL up to an LSN, heartbeating. Fails with {@code
+   * ReplayTimeout} (not retryable) when it does not get there in time.
+   *
+   * @param standby the standby
+   * @param lsn the LSN it must reach, for example {@code 0/3000060}
+   * @param timeoutSeconds how long to wait
+   * @return the standby's replay LSN once it reached {@code lsn}
+   */
+  @ActivityMethod
+  String waitForReplay(NodeSpec standby, String lsn, int timeoutSeconds);
+
+  /**
+   * Returns a primary's current WAL write position.
+   *
+   * @param primary the primary
+   * @return its {@code pg_current_wal_lsn()}
+   */
+  @ActivityMethod
+  String currentLsn(NodeSpec primary);
+
+  /**
+   * Points a running standby at a new primary: a physical slot named after the standby on the
+   * primary, {@code primary_conninfo} and {@code primary_slot_name} through {@code ALTER SYSTEM}, a
+   * reload; with synchronous replication the primary then waits for this standby.
+   *
+   * @param standby the standby to repoint
+   * @param primary its new primary
+   * @param synchronous whether the primary should wait for this standby's flush at commit
+   */
+  @ActivityMethod
+  void follow(NodeSpec standby, NodeSpec primary, boolean synchronous);
+
+  /**
+   * Brings an old primary back as a standby of the new primary: stops it, rewinds it with {@code
+   * pg_rewind} (or, when that is impossible, replaces its data directory with a fresh {@code
+   * pg_basebackup}, keeping the old one aside), configures it to stream from the primary through a
+   * slot, starts it and waits until it streams. Runs on the node's host. Idempotent.
+   *
+   * @param node the old primary
+   * @param primary the current primary
+   * @param synchronous whether the primary should wait for this standby's flush at commit
+   * @return how it was done
+   */
+  @ActivityMethod
+  RejoinResult rejoin(NodeSpec node, NodeSpec primary, boolean synchronous);
 }

@@ -66,4 +66,31 @@ public final class ErrorTypes {
 
   /** A restore step failed in a way a retry cannot fix (corrupted object, server did not start). */
   public static final String RESTORE_FAILED = "RestoreFailed";
+
+  /** A standby did not replay up to the LSN a switchover waited for in time. */
+  public static final String REPLAY_TIMEOUT = "ReplayTimeout";
+
+  /** A node action needs the node's data directory, and lifeboat.yaml gives none. */
+  public static final String NO_DATA_DIR = "NoDataDirectory";
+
+  /** A promotion did not produce a writable primary. */
+  public static final String PROMOTION_FAILED = "PromotionFailed";
+
+  /** No standby is fit to become the primary. */
+  public static final String NO_CANDIDATE = "NoCandidate";
+
+  /** A requested failover target is not a healthy standby of the cluster. */
+  public static final String BAD_FAILOVER_TARGET = "BadFailoverTarget";
+
+  /** An operator rejected a failover, or nobody approved it in time. */
+  public static final String FAILOVER_REJECTED = "FailoverRejected";
+
+  /** A traffic endpoint could not be changed. */
+  public static final String TRAFFIC_FAILED = "TrafficFailed";
+
+  /** A live disaster simulation was asked of a cluster not marked {@code drill: true}. */
+  public static final String NOT_A_DRILL_CLUSTER = "NotADrillCluster";
+
+  /** An old primary could not be rejoined as a standby. */
+  public static final String REJOIN_FAILED = "RejoinFailed";
 }

@@ -48,6 +48,22 @@ public final class RegionalProbes {
     return probes;
   }
 
+  /**
+   * Probes every node of the cluster at once from one vantage point: the activities run on that
+   * region's queue, so the probe sees what that region sees.
+   */
+  public List<NodeProbe> probeAllFrom(ClusterSpec spec, String vantageRegion) {
+    List<Promise<NodeProbe>> pending = new ArrayList<>();
+    for (NodeSpec node : spec.nodes()) {
+      pending.add(Async.function(stubFor(vantageRegion)::probe, node));
+    }
+    List<NodeProbe> probes = new ArrayList<>();
+    for (int i = 0; i < pending.size(); i++) {
+      probes.add(await(spec.nodes().get(i), pending.get(i)));
+    }
+    return probes;
+  }
+
   private static NodeProbe await(NodeSpec node, Promise<NodeProbe> probe) {
     try {
       return probe.get();

@@ -1,0 +1,140 @@
+package dev.lifeboat.activities.postgres;
+
+import dev.lifeboat.workflows.common.ErrorTypes;
+import dev.lifeboat.workflows.model.NodeSpec;
+import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The server of a configured node, driven through {@code pg_ctl} on the node's own host: the
+ * actions of a failover that need the data directory (stop, start, crash, rejoin). Its log is
+ * {@code <dataDir>.lifeboat.log} beside the directory.
+ */
+final class NodeServer {
+
+  private final NodeSpec node;
+  private final Path directory;
+
+  NodeServer(NodeSpec node) {
+    if (node.dataDir() == null || node.dataDir().isBlank()) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "node "
+              + node.name()
+              + " has no dataDir in lifeboat.yaml; stopping, starting or rejoining it needs the"
+              + " path of its data directory on its host",
+          ErrorTypes.NO_DATA_DIR);
+    }
+    this.node = node;
+    this.directory = Path.of(node.dataDir());
+  }
+
+  Path directory() {
+    return directory;
+  }
+
+  Path log() {
+    return directory.resolveSibling(directory.getFileName() + ".lifeboat.log");
+  }
+
+  /** The postmaster's process id from {@code postmaster.pid}, or 0 when there is none. */
+  long postmasterPid() {
+    try {
+      List<String> lines = Files.readAllLines(directory.resolve("postmaster.pid"));
+      return lines.isEmpty() ? 0 : Long.parseLong(lines.get(0).trim());
+    } catch (IOException | NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  /**
+   * Whether the postmaster lives. {@code kill -0} also succeeds on a zombie, so the process state
+   * is read from /proc as well.
+   */
+  boolean running() {
+    long pid = postmasterPid();
+    if (pid <= 0) {
+      return false;
+    }
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      int close = stat.lastIndexOf(')');
+      char state = close > 0 && close + 2 < stat.length() ? stat.charAt(close + 2) : '?';
+      return state != 'Z' && state != 'X';
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Stops the server: {@code fast} first, then {@code immediate}. Returns whether it ran. */
+  boolean stop() throws IOException {
+    if (!running()) {
+      return false;
+    }
+    try {
+      PgProcesses.run(
+          PgProcesses.tool(
+              "pg_ctl", "-D", directory.toString(), "-m", "fast", "-w", "-t", "20", "stop"),
+          Map.of(),
+          40);
+    } catch (IOException e) {
+      if (running()) {
+        PgProcesses.run(
+            PgProcesses.tool(
+                "pg_ctl", "-D", directory.toString(), "-m", "immediate", "-w", "-t", "30", "stop"),
+            Map.of(),
+            60);
+      }
+    }
+    return true;
+  }
+
+  /** Starts the server and waits until it accepts connections; a running server is left alone. */
+  void start() throws IOException {
+    if (running()) {
+      return;
+    }
+    try {
+      PgProcesses.run(
+          PgProcesses.tool(
+              "pg_ctl",
+              "-D",
+              directory.toString(),
+              "-l",
+              log().toString(),
+              "-w",
+              "-t",
+              "120",
+              "start"),
+          Map.of(),
+          150);
+    } catch (IOException e) {
+      throw new IOException(
+          "node " + node.name() + " did not start: " + e.getMessage() + "; log: " + lastLogLines(),
+          e);
+    }
+  }
+
+  /** Kills the postmaster with SIGKILL and returns its pid, or 0 when it did not run. */
+  long crash() throws IOException {
+    long pid = postmasterPid();
+    if (pid <= 0 || !running()) {
+      return 0;
+    }
+    PgProcesses.run(List.of("kill", "-9", Long.toString(pid)), Map.of(), 10);
+    return pid;
+  }
+
+  String lastLogLines() {
+    try {
+      List<String> lines = Files.readAllLines(log(), StandardCharsets.UTF_8);
+      return String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
+    } catch (IOException e) {
+      return "(no log at " + log() + ")";
+    }
+  }
+}
