@@ -17,6 +17,8 @@ import dev.lifeboat.workflows.backup.ListBackupsWorkflowImpl;
 import dev.lifeboat.workflows.backup.RetentionWorkflowImpl;
 import dev.lifeboat.workflows.backup.VerifyBackupWorkflowImpl;
 import dev.lifeboat.workflows.common.TaskQueues;
+import dev.lifeboat.workflows.failover.FailbackWorkflowImpl;
+import dev.lifeboat.workflows.failover.FailoverWorkflowImpl;
 import dev.lifeboat.workflows.health.ClusterHealthWorkflowImpl;
 import dev.lifeboat.workflows.restore.RestoreWorkflowImpl;
 import dev.lifeboat.workflows.restore.TableRestoreWorkflowImpl;
@@ -85,7 +87,9 @@ public final class LifeboatWorkers {
         RetentionWorkflowImpl.class,
         WalArchiverWorkflowImpl.class,
         RestoreWorkflowImpl.class,
-        TableRestoreWorkflowImpl.class);
+        TableRestoreWorkflowImpl.class,
+        FailoverWorkflowImpl.class,
+        FailbackWorkflowImpl.class);
     TrafficActivitiesImpl traffic = new TrafficActivitiesImpl(secrets);
     orchestration.registerActivitiesImplementations(
         new TopologyActivitiesImpl(config), backups, restores, traffic);

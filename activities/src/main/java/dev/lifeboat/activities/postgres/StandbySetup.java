@@ -117,6 +117,14 @@ final class StandbySetup {
   }
 
   private String rewind(NodeServer server, NodeSpec primary) throws IOException {
+    // Right after a promotion pg_control still names the old timeline until a checkpoint, and
+    // pg_rewind would then see "the same timeline" and rewind nothing.
+    try (Connection c = connections.open(primary, null, "rewind-checkpoint");
+        Statement s = c.createStatement()) {
+      s.execute("CHECKPOINT");
+    } catch (SQLException e) {
+      throw new IOException("CHECKPOINT on " + primary.name() + " failed: " + e.getMessage(), e);
+    }
     String source =
         "host="
             + primary.host()

@@ -1,6 +1,7 @@
 package dev.lifeboat.activities.traffic;
 
 import dev.lifeboat.activities.postgres.PgProcesses;
+import dev.lifeboat.activities.postgres.PgTools;
 import dev.lifeboat.activities.secrets.SecretResolver;
 import dev.lifeboat.workflows.model.FenceReport;
 import dev.lifeboat.workflows.model.NodeSpec;
@@ -12,13 +13,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Properties;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -38,33 +36,26 @@ final class PgBouncerEndpoint {
     this.secrets = secrets;
   }
 
-  FenceReport hold(TrafficEndpoint endpoint) throws SQLException {
+  FenceReport hold(TrafficEndpoint endpoint) throws IOException {
     String layer = "pgbouncer " + endpoint.name();
-    // The socket timeout bounds PAUSE; the pause itself stays in force after the connection ends.
-    try (Connection admin = admin(endpoint, PAUSE_SECONDS);
-        Statement s = admin.createStatement()) {
-      try {
-        s.execute("PAUSE " + endpoint.database());
-        return new FenceReport(layer, true, "paused " + endpoint.database() + "; clients wait");
-      } catch (SQLException e) {
-        if (e.getMessage() != null && e.getMessage().contains("already")) {
-          return new FenceReport(layer, true, endpoint.database() + " was already paused");
-        }
-        // Transactions on a dead or hung server never finish; dropping them is what fencing
-        // means, and new clients still wait for RESUME.
-        try (Connection again = admin(endpoint, 30);
-            Statement k = again.createStatement()) {
-          k.execute("KILL " + endpoint.database());
-        }
-        return new FenceReport(
-            layer,
-            true,
-            "PAUSE did not finish in " + PAUSE_SECONDS + " s; KILL dropped open connections");
+    try {
+      admin(endpoint, "PAUSE " + endpoint.database(), PAUSE_SECONDS);
+      return new FenceReport(layer, true, "paused " + endpoint.database() + "; clients wait");
+    } catch (IOException e) {
+      if (e.getMessage() != null && e.getMessage().contains("already")) {
+        return new FenceReport(layer, true, endpoint.database() + " was already paused");
       }
+      // Transactions on a dead or hung server never finish; dropping them is what fencing means,
+      // and new clients still wait for RESUME.
+      admin(endpoint, "KILL " + endpoint.database(), 30);
+      return new FenceReport(
+          layer,
+          true,
+          "PAUSE did not finish in " + PAUSE_SECONDS + " s; KILL dropped open connections");
     }
   }
 
-  FenceReport redirect(TrafficEndpoint endpoint, NodeSpec target) throws SQLException, IOException {
+  FenceReport redirect(TrafficEndpoint endpoint, NodeSpec target) throws IOException {
     Path ini = Path.of(endpoint.configFile());
     String entry =
         endpoint.database()
@@ -73,18 +64,15 @@ final class PgBouncerEndpoint {
             + " port="
             + target.port()
             + " dbname="
-            + target.database();
+            + endpoint.database();
     boolean changed = rewriteDatabaseEntry(ini, endpoint.database(), entry);
-    try (Connection admin = admin(endpoint, 30);
-        Statement s = admin.createStatement()) {
-      s.execute("RELOAD");
-      try {
-        s.execute("RESUME " + endpoint.database());
-      } catch (SQLException e) {
-        // RESUME of a database that is not paused is an error PgBouncer reports; nothing to do.
-        if (e.getMessage() == null || !e.getMessage().contains("not paused")) {
-          throw e;
-        }
+    admin(endpoint, "RELOAD", 30);
+    try {
+      admin(endpoint, "RESUME " + endpoint.database(), 30);
+    } catch (IOException e) {
+      // RESUME of a database that is not paused is an error PgBouncer reports; nothing to do.
+      if (e.getMessage() == null || !e.getMessage().contains("not paused")) {
+        throw e;
       }
     }
     return new FenceReport(
@@ -161,20 +149,38 @@ final class PgBouncerEndpoint {
     return Pattern.compile("^\\s*" + Pattern.quote(database) + "\\s*=");
   }
 
-  private Connection admin(TrafficEndpoint endpoint, int socketTimeoutSeconds) throws SQLException {
-    Properties props = new Properties();
-    props.setProperty("user", endpoint.adminUser());
+  /**
+   * Runs one admin-console command with psql: the console speaks only the simple query protocol and
+   * refuses the session settings JDBC drivers send.
+   */
+  private void admin(TrafficEndpoint endpoint, String command, int timeoutSeconds)
+      throws IOException {
+    Map<String, String> env = new HashMap<>();
+    env.put("PGCONNECT_TIMEOUT", "5");
     if (endpoint.adminPasswordSecret() != null) {
-      props.setProperty(
-          "password",
+      env.put(
+          "PGPASSWORD",
           secrets.resolve(endpoint.adminPasswordSecret(), "PgBouncer endpoint " + endpoint.name()));
     }
-    // The admin console understands only the simple query protocol.
-    props.setProperty("preferQueryMode", "simple");
-    props.setProperty("connectTimeout", "5");
-    props.setProperty("socketTimeout", Integer.toString(socketTimeoutSeconds));
-    props.setProperty("assumeMinServerVersion", "9.0");
-    return DriverManager.getConnection(
-        "jdbc:postgresql://" + endpoint.host() + ":" + endpoint.port() + "/pgbouncer", props);
+    PgProcesses.run(
+        List.of(
+            PgTools.find("psql").toString(),
+            "-X",
+            "-A",
+            "-t",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-h",
+            endpoint.host(),
+            "-p",
+            Integer.toString(endpoint.port()),
+            "-U",
+            endpoint.adminUser(),
+            "-d",
+            "pgbouncer",
+            "-c",
+            command),
+        env,
+        timeoutSeconds);
   }
 }

@@ -8,7 +8,6 @@ import dev.lifeboat.workflows.model.NodeSpec;
 import dev.lifeboat.workflows.model.TrafficEndpoint;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
-import java.sql.SQLException;
 import java.util.List;
 
 /** Sends a cluster's clients to its primary through PgBouncer, Route53 or a file. */
@@ -36,7 +35,7 @@ public final class TrafficActivitiesImpl implements TrafficActivities {
                 "a file cannot hold clients; it is rewritten later");
         default -> throw unknown(endpoint);
       };
-    } catch (SQLException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       if (e instanceof ApplicationFailure failure) {
         throw failure;
       }
@@ -54,7 +53,7 @@ public final class TrafficActivitiesImpl implements TrafficActivities {
         case TrafficEndpoint.FILE -> file.redirect(endpoint, target);
         default -> throw unknown(endpoint);
       };
-    } catch (SQLException | IOException e) {
+    } catch (IOException e) {
       // Retried by the workflow's policy: a redirect must happen once the primary is promoted.
       throw ApplicationFailure.newFailure(
           "cannot point "

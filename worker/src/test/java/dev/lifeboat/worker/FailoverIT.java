@@ -1,0 +1,395 @@
+package dev.lifeboat.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lifeboat.config.ConfigLoader;
+import dev.lifeboat.config.LifeboatConfig;
+import dev.lifeboat.workflows.common.TaskQueues;
+import dev.lifeboat.workflows.failover.FailbackWorkflow;
+import dev.lifeboat.workflows.failover.FailoverWorkflow;
+import dev.lifeboat.workflows.model.FailbackRequest;
+import dev.lifeboat.workflows.model.FailbackResult;
+import dev.lifeboat.workflows.model.FailoverRequest;
+import dev.lifeboat.workflows.model.FailoverResult;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.temporal.worker.WorkerFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Failover on a throwaway synchronous pair (scripts/pg-pair.sh: primary east, standby west,
+ * PgBouncer in front) with Lifeboat's workers in this JVM. The demo cluster is not touched.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FailoverIT {
+
+  private static final String PAIR = "fo";
+  private static final String CLUSTER = "pair";
+  private static final int EAST = 56521;
+  private static final int WEST = 56522;
+  private static final int BOUNCER = 56523;
+
+  private static Path dir;
+  private static LifeboatConfig config;
+  private static WorkflowServiceStubs service;
+  private static WorkflowClient client;
+  private static WorkerFactory workers;
+
+  @BeforeAll
+  static void upPairAndWorkers() throws Exception {
+    script("down", PAIR);
+    List<String> out = script("up", PAIR, "" + EAST, "" + WEST, "" + BOUNCER, "--sync");
+    dir = Path.of(out.get(out.size() - 1).strip());
+    LifeboatConfig stack = RealStack.config();
+    Path yaml = Files.createTempFile("lifeboat-failover", ".yaml");
+    Files.writeString(
+        yaml,
+        """
+        temporal:
+          address: %s
+          namespace: %s
+        secrets:
+          dir: %s
+        worker:
+          regions: [pair-east, pair-west]
+          metricsPort: 0
+        clusters:
+          pair:
+            replication: synchronous
+            drill: true
+            failover:
+              rpoBudgetBytes: 0
+              escalateAfter: 1m
+              approvalTimeout: 2m
+            traffic:
+              - name: bouncer
+                type: pgbouncer
+                host: 127.0.0.1
+                port: %d
+                adminUser: lifeboat
+                adminPasswordSecret: pgbouncer-admin
+                database: shop
+                configFile: %s/pgbouncer.ini
+              - name: scripts
+                type: file
+                path: %s/primary.txt
+            nodes:
+              - {name: east, region: pair-east, priority: 100, host: 127.0.0.1, port: %d,
+                 database: postgres, user: postgres, passwordSecret: pg-shop, dataDir: %s/east,
+                 replicationUser: replicator, replicationSecret: pg-replicator}
+              - {name: west, region: pair-west, priority: 50, host: 127.0.0.1, port: %d,
+                 database: postgres, user: postgres, passwordSecret: pg-shop, dataDir: %s/west,
+                 replicationUser: replicator, replicationSecret: pg-replicator}
+        """
+            .formatted(
+                stack.temporal().address(),
+                stack.temporal().namespace(),
+                stack.secretsDir(),
+                BOUNCER,
+                dir,
+                dir,
+                EAST,
+                dir,
+                WEST,
+                dir));
+    config = new ConfigLoader(Map.of()).load(yaml);
+    service =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder()
+                .setTarget(config.temporal().address())
+                .build());
+    client =
+        WorkflowClient.newInstance(
+            service,
+            WorkflowClientOptions.newBuilder().setNamespace(config.temporal().namespace()).build());
+    workers = WorkerFactory.newInstance(client);
+    LifeboatWorkers.register(workers, config, new HashMap<>(System.getenv()));
+    workers.start();
+    try (Connection c = app();
+        Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE writes (id bigint PRIMARY KEY, at timestamptz DEFAULT now())");
+    }
+  }
+
+  @AfterAll
+  static void down() throws Exception {
+    if (workers != null) {
+      workers.shutdown();
+      workers.awaitTermination(30, TimeUnit.SECONDS);
+      service.shutdown();
+    }
+    // LIFEBOAT_KEEP_PAIR=1 keeps the pair's folder and logs for a post-mortem.
+    if (!"1".equals(System.getenv("LIFEBOAT_KEEP_PAIR"))) {
+      script("down", PAIR);
+    }
+  }
+
+  @Test
+  @Order(1)
+  void killingThePrimaryUnderLoadFailsOverWithoutLosingACommittedRow() throws Exception {
+    Writer writer = new Writer();
+    Thread thread = new Thread(writer, "writer");
+    thread.start();
+    awaitCommits(writer, 50);
+
+    long killedAt = System.currentTimeMillis();
+    String pid = Files.readAllLines(dir.resolve("east/postmaster.pid")).get(0).strip();
+    new ProcessBuilder("kill", "-9", pid).start().waitFor();
+
+    FailoverWorkflow failover = failoverStub();
+    WorkflowClient.start(
+        failover::failover,
+        new FailoverRequest(
+            CLUSTER,
+            FailoverRequest.FAILOVER,
+            null,
+            "east killed by the test",
+            "FailoverIT",
+            "east",
+            null,
+            killedAt,
+            killedAt));
+    // A second request while one runs is refused, naming the running one.
+    assertThatThrownBy(
+            () ->
+                WorkflowClient.start(
+                    failoverStub()::failover,
+                    FailoverRequest.manual(CLUSTER, "failover", null, "again", "FailoverIT")))
+        .isInstanceOf(WorkflowExecutionAlreadyStarted.class)
+        .hasMessageContaining(FailoverWorkflow.workflowId(CLUSTER));
+    FailoverResult result =
+        WorkflowStub.fromTyped(failover).getResult(2, TimeUnit.MINUTES, FailoverResult.class);
+
+    assertThat(result.oldPrimary()).isEqualTo("east");
+    assertThat(result.newPrimary()).isEqualTo("west");
+    assertThat(result.redirects()).hasSize(2);
+    assertThat(Files.readString(dir.resolve("primary.txt"))).startsWith("127.0.0.1:" + WEST);
+    int before = writer.committed.size();
+    awaitCommits(writer, before + 20);
+    writer.stop.set(true);
+    thread.join(10_000);
+
+    Set<Long> onWest = ids(WEST);
+    assertThat(onWest).as("every row the writer saw committed").containsAll(writer.committed);
+    System.out.printf(
+        "failover RTO %d ms (promotion %d ms, redirect %d ms), %d rows committed, %d failed"
+            + " attempts%n",
+        result.rtoMillis(),
+        result.promotionMillis(),
+        result.redirectMillis(),
+        writer.committed.size(),
+        writer.failures);
+  }
+
+  @Test
+  @Order(2)
+  void theOldPrimaryComingBackIsNotTakenAsPrimaryAndFailbackRejoinsIt() throws Exception {
+    // A crashed primary restarted by an init system comes back as a primary on the old timeline.
+    List<String> start = new ArrayList<>(PgRun.asServerUser());
+    start.addAll(
+        List.of(
+            PgRun.pgCtl(),
+            "-D",
+            dir.resolve("east").toString(),
+            "-l",
+            dir.resolve("east.log").toString(),
+            "-w",
+            "start"));
+    assertThat(new ProcessBuilder(start).inheritIO().start().waitFor()).isZero();
+    // Clients still reach west only.
+    assertThat(Files.readString(dir.resolve("pgbouncer.ini"))).contains("port=" + WEST);
+    try (Connection c = app();
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT inet_server_port()")) {
+      r.next();
+      assertThat(r.getInt(1)).isEqualTo(WEST);
+    }
+
+    FailbackWorkflow failback =
+        client.newWorkflowStub(
+            FailbackWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(FailbackWorkflow.workflowId(CLUSTER))
+                .setTaskQueue(TaskQueues.ORCHESTRATION)
+                .setWorkflowExecutionTimeout(Duration.ofMinutes(5))
+                .build());
+    FailbackResult result = failback.failback(new FailbackRequest(CLUSTER, true, "FailoverIT"));
+
+    assertThat(result.rejoined()).extracting(r -> r.node()).containsExactly("east");
+    assertThat(result.switchback()).isNotNull();
+    assertThat(result.primary()).isEqualTo("east");
+    try (Connection c = app();
+        Statement s = c.createStatement()) {
+      s.execute("INSERT INTO writes (id) VALUES (-1)");
+      try (ResultSet r = s.executeQuery("SELECT inet_server_port(), pg_is_in_recovery()")) {
+        r.next();
+        assertThat(r.getInt(1)).isEqualTo(EAST);
+        assertThat(r.getBoolean(2)).isFalse();
+      }
+    }
+    try (Connection c = superuser(WEST);
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT pg_is_in_recovery()")) {
+      r.next();
+      assertThat(r.getBoolean(1)).as("west follows east again").isTrue();
+    }
+    assertThat(ids(EAST)).contains(-1L);
+  }
+
+  // ----- helpers -----
+
+  private FailoverWorkflow failoverStub() {
+    return client.newWorkflowStub(
+        FailoverWorkflow.class,
+        WorkflowOptions.newBuilder()
+            .setWorkflowId(FailoverWorkflow.workflowId(CLUSTER))
+            .setTaskQueue(TaskQueues.ORCHESTRATION)
+            .setWorkflowExecutionTimeout(Duration.ofMinutes(5))
+            .build());
+  }
+
+  /** Inserts rows through PgBouncer as fast as it can, reconnecting through the same URL. */
+  private static final class Writer implements Runnable {
+    final Set<Long> committed = new ConcurrentSkipListSet<>();
+    final AtomicBoolean stop = new AtomicBoolean();
+    volatile int failures;
+    volatile String lastError;
+
+    @Override
+    public void run() {
+      long id = 0;
+      Connection c = null;
+      long deadline = System.currentTimeMillis() + 120_000;
+      while (!stop.get() && System.currentTimeMillis() < deadline) {
+        try {
+          if (c == null) {
+            c = app();
+          }
+          try (PreparedStatement s = c.prepareStatement("INSERT INTO writes (id) VALUES (?)")) {
+            s.setLong(1, ++id);
+            s.executeUpdate();
+          }
+          committed.add(id);
+        } catch (Exception e) {
+          failures++;
+          lastError = e.getMessage();
+          try {
+            if (c != null) {
+              c.close();
+            }
+          } catch (Exception ignored) {
+            // The connection is gone either way.
+          }
+          c = null;
+          sleep(100);
+        }
+      }
+    }
+  }
+
+  private static void awaitCommits(Writer writer, int count) {
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (writer.committed.size() < count) {
+      assertThat(System.currentTimeMillis())
+          .as("writer reaches " + count + "; last error: " + writer.lastError)
+          .isLessThan(deadline);
+      sleep(50);
+    }
+  }
+
+  private static Set<Long> ids(int port) throws Exception {
+    Set<Long> ids = new TreeSet<>();
+    try (Connection c = superuser(port);
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT id FROM writes")) {
+      while (r.next()) {
+        ids.add(r.getLong(1));
+      }
+    }
+    return ids;
+  }
+
+  private static Connection app() throws Exception {
+    Properties props = new Properties();
+    props.setProperty("user", "shop");
+    props.setProperty("password", secret("pg-shop-app"));
+    props.setProperty("prepareThreshold", "0");
+    props.setProperty("connectTimeout", "5");
+    props.setProperty("socketTimeout", "30");
+    return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + BOUNCER + "/shop", props);
+  }
+
+  private static Connection superuser(int port) throws Exception {
+    Properties props = new Properties();
+    props.setProperty("user", "postgres");
+    props.setProperty("password", secret("pg-shop"));
+    return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/shop", props);
+  }
+
+  private static String secret(String name) throws Exception {
+    return Files.readString(RealStack.config().secretsDir().resolve(name)).strip();
+  }
+
+  private static List<String> script(String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("bash", RealStack.ROOT + "/scripts/pg-pair.sh"));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(false).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException("pg-pair.sh " + String.join(" ", args) + " failed: " + err);
+    }
+    return out.lines().toList();
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** How the test runs pg_ctl: as postgres when root, like the stack. */
+  private static final class PgRun {
+    static List<String> asServerUser() {
+      return "root".equals(System.getProperty("user.name"))
+          ? List.of("runuser", "-u", "postgres", "--")
+          : List.of();
+    }
+
+    static String pgCtl() {
+      return dev.lifeboat.activities.postgres.PgTools.find("pg_ctl").toString();
+    }
+  }
+}
