@@ -4,6 +4,7 @@ import dev.lifeboat.starter.cli.ArchiveCommand;
 import dev.lifeboat.starter.cli.BackupCommand;
 import dev.lifeboat.starter.cli.ConfigCommand;
 import dev.lifeboat.starter.cli.ErrorReporter;
+import dev.lifeboat.starter.cli.FailoverCommand;
 import dev.lifeboat.starter.cli.HealthCommand;
 import dev.lifeboat.starter.cli.RestoreCommand;
 import dev.lifeboat.starter.cli.RestoreTableCommand;
@@ -27,6 +28,7 @@ import picocli.CommandLine.Command;
       ArchiveCommand.class,
       RestoreCommand.class,
       RestoreTableCommand.class,
+      FailoverCommand.class,
       ScheduleCommand.class,
       ConfigCommand.class,
       CommandLine.HelpCommand.class

@@ -1,0 +1,112 @@
+package dev.lifeboat.starter.client;
+
+import dev.lifeboat.workflows.common.TaskQueues;
+import dev.lifeboat.workflows.failover.FailbackWorkflow;
+import dev.lifeboat.workflows.failover.FailoverWorkflow;
+import dev.lifeboat.workflows.model.FailbackRequest;
+import dev.lifeboat.workflows.model.FailbackResult;
+import dev.lifeboat.workflows.model.FailoverApproval;
+import dev.lifeboat.workflows.model.FailoverProgress;
+import dev.lifeboat.workflows.model.FailoverRequest;
+import dev.lifeboat.workflows.model.FailoverResult;
+import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The Java API of failovers: manual failover and switchover to a region, failback, approval of a
+ * failover waiting for one, the progress of a running failover and the history of finished ones.
+ */
+public final class FailoverClient {
+
+  private final WorkflowClient client;
+
+  public FailoverClient(WorkflowClient client) {
+    this.client = client;
+  }
+
+  /**
+   * Fails over (or switches over) to a region and waits for the result. Refused by Temporal with
+   * {@code WorkflowExecutionAlreadyStarted} while another failover of the cluster runs.
+   */
+  public FailoverResult manualFailover(
+      String cluster, String region, String mode, String reason, String requestedBy) {
+    FailoverWorkflow workflow =
+        client.newWorkflowStub(
+            FailoverWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(FailoverWorkflow.workflowId(cluster))
+                .setTaskQueue(TaskQueues.ORCHESTRATION)
+                .setWorkflowExecutionTimeout(Duration.ofHours(6))
+                .build());
+    WorkflowClient.start(
+        workflow::failover, FailoverRequest.manual(cluster, mode, region, reason, requestedBy));
+    return WorkflowStub.fromTyped(workflow).getResult(FailoverResult.class);
+  }
+
+  /** Rejoins old primaries as standbys and, if asked, switches back to the preferred node. */
+  public FailbackResult failback(String cluster, boolean switchBack, String requestedBy) {
+    return client
+        .newWorkflowStub(
+            FailbackWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(FailbackWorkflow.workflowId(cluster))
+                .setTaskQueue(TaskQueues.ORCHESTRATION)
+                .setWorkflowExecutionTimeout(Duration.ofHours(6))
+                .build())
+        .failback(new FailbackRequest(cluster, switchBack, requestedBy));
+  }
+
+  /** The progress of the cluster's running failover, if one runs. */
+  public Optional<FailoverProgress> progress(String cluster) {
+    try {
+      return Optional.of(
+          client
+              .newWorkflowStub(FailoverWorkflow.class, FailoverWorkflow.workflowId(cluster))
+              .progress());
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Approves or rejects the cluster's running failover that waits for approval. */
+  public String decide(String cluster, FailoverApproval approval) {
+    return client
+        .newWorkflowStub(FailoverWorkflow.class, FailoverWorkflow.workflowId(cluster))
+        .decide(approval);
+  }
+
+  /** Finished failovers of a cluster, newest first, with their audit records. */
+  public List<FailoverResult> history(String cluster, int limit) {
+    String query =
+        "WorkflowType='FailoverWorkflow' AND DrCluster='"
+            + cluster.replace("'", "")
+            + "' AND ExecutionStatus='Completed'";
+    var response =
+        client
+            .getWorkflowServiceStubs()
+            .blockingStub()
+            .listWorkflowExecutions(
+                ListWorkflowExecutionsRequest.newBuilder()
+                    .setNamespace(client.getOptions().getNamespace())
+                    .setQuery(query)
+                    .setPageSize(limit)
+                    .build());
+    List<FailoverResult> results = new ArrayList<>();
+    for (var info : response.getExecutionsList()) {
+      results.add(
+          client
+              .newUntypedWorkflowStub(
+                  info.getExecution().getWorkflowId(),
+                  Optional.of(info.getExecution().getRunId()),
+                  Optional.empty())
+              .getResult(FailoverResult.class));
+    }
+    return results;
+  }
+}
