@@ -17,6 +17,7 @@ import dev.lifeboat.workflows.backup.ListBackupsWorkflowImpl;
 import dev.lifeboat.workflows.backup.RetentionWorkflowImpl;
 import dev.lifeboat.workflows.backup.VerifyBackupWorkflowImpl;
 import dev.lifeboat.workflows.common.TaskQueues;
+import dev.lifeboat.workflows.failover.ClusterMonitorWorkflowImpl;
 import dev.lifeboat.workflows.failover.FailbackWorkflowImpl;
 import dev.lifeboat.workflows.failover.FailoverWorkflowImpl;
 import dev.lifeboat.workflows.health.ClusterHealthWorkflowImpl;
@@ -89,7 +90,8 @@ public final class LifeboatWorkers {
         RestoreWorkflowImpl.class,
         TableRestoreWorkflowImpl.class,
         FailoverWorkflowImpl.class,
-        FailbackWorkflowImpl.class);
+        FailbackWorkflowImpl.class,
+        ClusterMonitorWorkflowImpl.class);
     TrafficActivitiesImpl traffic = new TrafficActivitiesImpl(secrets);
     orchestration.registerActivitiesImplementations(
         new TopologyActivitiesImpl(config), backups, restores, traffic);

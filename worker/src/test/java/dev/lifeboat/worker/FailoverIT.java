@@ -6,12 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.config.LifeboatConfig;
 import dev.lifeboat.workflows.common.TaskQueues;
+import dev.lifeboat.workflows.failover.ClusterMonitorWorkflow;
 import dev.lifeboat.workflows.failover.FailbackWorkflow;
 import dev.lifeboat.workflows.failover.FailoverWorkflow;
 import dev.lifeboat.workflows.model.FailbackRequest;
 import dev.lifeboat.workflows.model.FailbackResult;
 import dev.lifeboat.workflows.model.FailoverRequest;
 import dev.lifeboat.workflows.model.FailoverResult;
+import dev.lifeboat.workflows.model.MonitorRequest;
+import dev.lifeboat.workflows.model.MonitorStatus;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
@@ -87,6 +90,10 @@ class FailoverIT {
           pair:
             replication: synchronous
             drill: true
+            health:
+              interval: 1s
+              failuresBeforeDown: 3
+              probeTimeout: 1s
             failover:
               rpoBudgetBytes: 0
               escalateAfter: 1m
@@ -163,8 +170,7 @@ class FailoverIT {
     awaitCommits(writer, 50);
 
     long killedAt = System.currentTimeMillis();
-    String pid = Files.readAllLines(dir.resolve("east/postmaster.pid")).get(0).strip();
-    new ProcessBuilder("kill", "-9", pid).start().waitFor();
+    kill9("east");
 
     FailoverWorkflow failover = failoverStub();
     WorkflowClient.start(
@@ -215,17 +221,7 @@ class FailoverIT {
   @Order(2)
   void theOldPrimaryComingBackIsNotTakenAsPrimaryAndFailbackRejoinsIt() throws Exception {
     // A crashed primary restarted by an init system comes back as a primary on the old timeline.
-    List<String> start = new ArrayList<>(PgRun.asServerUser());
-    start.addAll(
-        List.of(
-            PgRun.pgCtl(),
-            "-D",
-            dir.resolve("east").toString(),
-            "-l",
-            dir.resolve("east.log").toString(),
-            "-w",
-            "start"));
-    assertThat(new ProcessBuilder(start).inheritIO().start().waitFor()).isZero();
+    startEast();
     // Clients still reach west only.
     assertThat(Files.readString(dir.resolve("pgbouncer.ini"))).contains("port=" + WEST);
     try (Connection c = app();
@@ -266,7 +262,107 @@ class FailoverIT {
     assertThat(ids(EAST)).contains(-1L);
   }
 
+  @Test
+  @Order(3)
+  void theMonitorDetectsADeadPrimaryFailsOverAndFencesItWhenItReturns() throws Exception {
+    ClusterMonitorWorkflow monitor =
+        client.newWorkflowStub(
+            ClusterMonitorWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(ClusterMonitorWorkflow.workflowId(CLUSTER))
+                .setTaskQueue(TaskQueues.ORCHESTRATION)
+                .build());
+    WorkflowClient.start(monitor::monitor, new MonitorRequest(CLUSTER));
+    try {
+      awaitMonitor(monitor, s -> "east".equals(s.primary()) && s.rounds() >= 2);
+      Writer writer = new Writer();
+      Thread thread = new Thread(writer, "writer");
+      thread.start();
+      awaitCommits(writer, 50);
+
+      long killedAt = System.currentTimeMillis();
+      kill9("east");
+      int before = writer.committed.size();
+      awaitCommits(writer, before + 1);
+      long firstCommitAfter = System.currentTimeMillis();
+      awaitCommits(writer, before + 20);
+      writer.stop.set(true);
+      thread.join(10_000);
+
+      MonitorStatus status = awaitMonitor(monitor, s -> "west".equals(s.primary()));
+      assertThat(status.lastFailover()).startsWith(FailoverWorkflow.workflowId(CLUSTER));
+      assertThat(ids(WEST)).as("every committed row").containsAll(writer.committed);
+      System.out.printf(
+          "monitor failover: kill -9 to first commit through PgBouncer %d ms%n",
+          firstCommitAfter - killedAt);
+
+      // The old primary restarted by hand comes back on the old timeline: fenced, not taken.
+      startEast();
+      status =
+          awaitMonitor(
+              monitor,
+              s ->
+                  s.nodes().stream()
+                      .anyMatch(n -> n.node().equals("east") && n.verdict().equals("fenced")));
+      assertThat(status.primary()).isEqualTo("west");
+      try (Connection c = superuser(EAST);
+          Statement s = c.createStatement()) {
+        assertThatThrownBy(() -> s.execute("INSERT INTO writes (id) VALUES (-2)"))
+            .hasMessageContaining("read-only");
+      }
+
+      FailbackResult back =
+          client
+              .newWorkflowStub(
+                  FailbackWorkflow.class,
+                  WorkflowOptions.newBuilder()
+                      .setWorkflowId(FailbackWorkflow.workflowId(CLUSTER))
+                      .setTaskQueue(TaskQueues.ORCHESTRATION)
+                      .build())
+              .failback(new FailbackRequest(CLUSTER, true, "FailoverIT"));
+      assertThat(back.primary()).isEqualTo("east");
+      awaitMonitor(
+          monitor,
+          s ->
+              "east".equals(s.primary())
+                  && s.nodes().stream().allMatch(n -> n.verdict().equals("up")));
+    } finally {
+      WorkflowStub.fromTyped(monitor).terminate("test over");
+    }
+  }
+
   // ----- helpers -----
+
+  private static MonitorStatus awaitMonitor(
+      ClusterMonitorWorkflow monitor, java.util.function.Predicate<MonitorStatus> condition) {
+    long deadline = System.currentTimeMillis() + 90_000;
+    MonitorStatus status = monitor.status();
+    while (!condition.test(status)) {
+      assertThat(System.currentTimeMillis()).as("monitor status " + status).isLessThan(deadline);
+      sleep(200);
+      status = monitor.status();
+    }
+    return status;
+  }
+
+  private static void kill9(String node) throws Exception {
+    String pid = Files.readAllLines(dir.resolve(node + "/postmaster.pid")).get(0).strip();
+    new ProcessBuilder("kill", "-9", pid).start().waitFor();
+  }
+
+  private static void startEast() throws Exception {
+    List<String> start = new ArrayList<>(PgRun.asServerUser());
+    start.addAll(
+        List.of(
+            PgRun.pgCtl(),
+            "-D",
+            dir.resolve("east").toString(),
+            "-l",
+            dir.resolve("east.log").toString(),
+            "-w",
+            "start"));
+    assertThat(new ProcessBuilder(start).inheritIO().start().waitFor()).isZero();
+  }
 
   private FailoverWorkflow failoverStub() {
     return client.newWorkflowStub(
