@@ -1,6 +1,7 @@
 package dev.lifeboat.workflows.failover;
 
 import dev.lifeboat.workflows.model.ClusterSpec;
+import dev.lifeboat.workflows.model.Lsn;
 import dev.lifeboat.workflows.model.NodeProbe;
 import dev.lifeboat.workflows.model.NodeRole;
 import dev.lifeboat.workflows.model.NodeSpec;
@@ -50,7 +51,7 @@ public final class CandidateChooser {
         .filter(p -> spec.node(p.node()) != null)
         .map(p -> new Candidate(spec.node(p.node()), p, Lsn.distance(received(p), primaryLsn)))
         .sorted(
-            Comparator.comparingLong((Candidate c) -> Lsn.parse(received(c.probe())))
+            Comparator.comparingLong((Candidate c) -> Lsn.positionOrUnknown(received(c.probe())))
                 .reversed()
                 .thenComparing(
                     Comparator.comparingInt((Candidate c) -> c.node().priority()).reversed())
@@ -60,7 +61,8 @@ public final class CandidateChooser {
 
   /** What a standby has received (and will replay before promotion ends). */
   static String received(NodeProbe probe) {
-    return probe.receiveLsn() != null && Lsn.parse(probe.receiveLsn()) > Lsn.parse(probe.lsn())
+    return probe.receiveLsn() != null
+            && Lsn.positionOrUnknown(probe.receiveLsn()) > Lsn.positionOrUnknown(probe.lsn())
         ? probe.receiveLsn()
         : probe.lsn();
   }

@@ -9,6 +9,7 @@ import dev.lifeboat.workflows.health.RegionalProbes;
 import dev.lifeboat.workflows.model.ClusterSpec;
 import dev.lifeboat.workflows.model.FailoverRequest;
 import dev.lifeboat.workflows.model.FailoverResult;
+import dev.lifeboat.workflows.model.Lsn;
 import dev.lifeboat.workflows.model.MonitorRequest;
 import dev.lifeboat.workflows.model.MonitorState;
 import dev.lifeboat.workflows.model.MonitorStatus;

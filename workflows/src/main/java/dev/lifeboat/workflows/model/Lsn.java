@@ -32,6 +32,22 @@ public final class Lsn {
     }
   }
 
+  /** The position of an LSN, or -1 when it is null or not an LSN (a node that was not seen). */
+  public static long positionOrUnknown(String text) {
+    try {
+      return parse(text);
+    } catch (IllegalArgumentException e) {
+      return -1;
+    }
+  }
+
+  /** Bytes from {@code from} to {@code to}, never negative; 0 when either is unknown. */
+  public static long distance(String from, String to) {
+    long a = positionOrUnknown(from);
+    long b = positionOrUnknown(to);
+    return a < 0 || b < 0 ? 0 : Math.max(0, b - a);
+  }
+
   /** Formats a WAL byte position as PostgreSQL does. */
   public static String format(long position) {
     return Long.toHexString(position >>> 32).toUpperCase(java.util.Locale.ROOT)
