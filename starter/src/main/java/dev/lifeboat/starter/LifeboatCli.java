@@ -6,9 +6,11 @@ import dev.lifeboat.starter.cli.ConfigCommand;
 import dev.lifeboat.starter.cli.ErrorReporter;
 import dev.lifeboat.starter.cli.FailoverCommand;
 import dev.lifeboat.starter.cli.HealthCommand;
+import dev.lifeboat.starter.cli.MonitorCommand;
 import dev.lifeboat.starter.cli.RestoreCommand;
 import dev.lifeboat.starter.cli.RestoreTableCommand;
 import dev.lifeboat.starter.cli.ScheduleCommand;
+import dev.lifeboat.starter.cli.SimulateCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -29,6 +31,8 @@ import picocli.CommandLine.Command;
       RestoreCommand.class,
       RestoreTableCommand.class,
       FailoverCommand.class,
+      MonitorCommand.class,
+      SimulateCommand.class,
       ScheduleCommand.class,
       ConfigCommand.class,
       CommandLine.HelpCommand.class

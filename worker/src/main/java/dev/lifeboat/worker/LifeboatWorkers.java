@@ -18,6 +18,7 @@ import dev.lifeboat.workflows.backup.RetentionWorkflowImpl;
 import dev.lifeboat.workflows.backup.VerifyBackupWorkflowImpl;
 import dev.lifeboat.workflows.common.TaskQueues;
 import dev.lifeboat.workflows.failover.ClusterMonitorWorkflowImpl;
+import dev.lifeboat.workflows.failover.DisasterSimulationWorkflowImpl;
 import dev.lifeboat.workflows.failover.FailbackWorkflowImpl;
 import dev.lifeboat.workflows.failover.FailoverWorkflowImpl;
 import dev.lifeboat.workflows.health.ClusterHealthWorkflowImpl;
@@ -91,7 +92,8 @@ public final class LifeboatWorkers {
         TableRestoreWorkflowImpl.class,
         FailoverWorkflowImpl.class,
         FailbackWorkflowImpl.class,
-        ClusterMonitorWorkflowImpl.class);
+        ClusterMonitorWorkflowImpl.class,
+        DisasterSimulationWorkflowImpl.class);
     TrafficActivitiesImpl traffic = new TrafficActivitiesImpl(secrets);
     orchestration.registerActivitiesImplementations(
         new TopologyActivitiesImpl(config), backups, restores, traffic);

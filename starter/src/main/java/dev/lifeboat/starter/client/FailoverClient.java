@@ -1,6 +1,8 @@
 package dev.lifeboat.starter.client;
 
 import dev.lifeboat.workflows.common.TaskQueues;
+import dev.lifeboat.workflows.failover.ClusterMonitorWorkflow;
+import dev.lifeboat.workflows.failover.DisasterSimulationWorkflow;
 import dev.lifeboat.workflows.failover.FailbackWorkflow;
 import dev.lifeboat.workflows.failover.FailoverWorkflow;
 import dev.lifeboat.workflows.model.FailbackRequest;
@@ -9,8 +11,13 @@ import dev.lifeboat.workflows.model.FailoverApproval;
 import dev.lifeboat.workflows.model.FailoverProgress;
 import dev.lifeboat.workflows.model.FailoverRequest;
 import dev.lifeboat.workflows.model.FailoverResult;
+import dev.lifeboat.workflows.model.MonitorRequest;
+import dev.lifeboat.workflows.model.MonitorStatus;
+import dev.lifeboat.workflows.model.SimulationReport;
+import dev.lifeboat.workflows.model.SimulationRequest;
 import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import java.time.Duration;
@@ -108,5 +115,64 @@ public final class FailoverClient {
               .getResult(FailoverResult.class));
     }
     return results;
+  }
+
+  /** Plans or runs a disaster simulation and waits for its report. */
+  public SimulationReport simulateDisaster(SimulationRequest request) {
+    return client
+        .newWorkflowStub(
+            DisasterSimulationWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(DisasterSimulationWorkflow.workflowId(request.cluster()))
+                .setTaskQueue(TaskQueues.ORCHESTRATION)
+                .setWorkflowExecutionTimeout(Duration.ofHours(1))
+                .build())
+        .simulate(request);
+  }
+
+  /** Starts the cluster's monitor; says so when it already runs. */
+  public String startMonitor(String cluster) {
+    ClusterMonitorWorkflow monitor =
+        client.newWorkflowStub(
+            ClusterMonitorWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(ClusterMonitorWorkflow.workflowId(cluster))
+                .setTaskQueue(TaskQueues.ORCHESTRATION)
+                .build());
+    try {
+      WorkflowClient.start(monitor::monitor, new MonitorRequest(cluster));
+      return "monitor of " + cluster + " started: " + ClusterMonitorWorkflow.workflowId(cluster);
+    } catch (WorkflowExecutionAlreadyStarted e) {
+      return "monitor of "
+          + cluster
+          + " runs already: "
+          + ClusterMonitorWorkflow.workflowId(cluster);
+    }
+  }
+
+  /** The monitor's view of the cluster. */
+  public MonitorStatus monitorStatus(String cluster) {
+    return monitor(cluster).status();
+  }
+
+  /** Pauses automatic failover; probing goes on. */
+  public String pauseMonitor(String cluster, String reason) {
+    return monitor(cluster).pause(reason);
+  }
+
+  /** Resumes automatic failover. */
+  public String resumeMonitor(String cluster) {
+    return monitor(cluster).resume();
+  }
+
+  /** Stops the monitor (cancels its workflow). */
+  public String stopMonitor(String cluster) {
+    WorkflowStub.fromTyped(monitor(cluster)).cancel();
+    return "monitor of " + cluster + " stopped";
+  }
+
+  private ClusterMonitorWorkflow monitor(String cluster) {
+    return client.newWorkflowStub(
+        ClusterMonitorWorkflow.class, ClusterMonitorWorkflow.workflowId(cluster));
   }
 }

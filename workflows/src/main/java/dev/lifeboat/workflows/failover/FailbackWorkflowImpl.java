@@ -18,6 +18,7 @@ import dev.lifeboat.workflows.model.RejoinResult;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.ChildWorkflowFailure;
 import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
@@ -85,26 +86,42 @@ public class FailbackWorkflowImpl implements FailbackWorkflow {
     NodeSpec preferred =
         spec.nodes().stream().max(Comparator.comparingInt(NodeSpec::priority)).orElseThrow();
     if (request.switchBack() && !preferred.name().equals(primary.name())) {
-      FailoverWorkflow child =
-          Workflow.newChildWorkflowStub(
-              FailoverWorkflow.class,
-              ChildWorkflowOptions.newBuilder()
-                  .setWorkflowId(FailoverWorkflow.workflowId(cluster))
-                  .build());
-      switchback =
-          child.failover(
-              FailoverRequest.manual(
-                  cluster,
-                  FailoverRequest.SWITCHOVER,
-                  preferred.region(),
-                  "failback to the preferred node " + preferred.name(),
-                  request.requestedBy()));
+      // The failover that made this failback necessary may still be repointing standbys under
+      // the same workflow id; wait for it to finish rather than fail.
+      for (int attempt = 1; switchback == null; attempt++) {
+        FailoverWorkflow child =
+            Workflow.newChildWorkflowStub(
+                FailoverWorkflow.class,
+                ChildWorkflowOptions.newBuilder()
+                    .setWorkflowId(FailoverWorkflow.workflowId(cluster))
+                    .build());
+        try {
+          switchback =
+              child.failover(
+                  FailoverRequest.manual(
+                      cluster,
+                      FailoverRequest.SWITCHOVER,
+                      preferred.region(),
+                      "failback to the preferred node " + preferred.name(),
+                      request.requestedBy()));
+        } catch (ChildWorkflowFailure e) {
+          if (attempt >= 60 || !alreadyRunning(e)) {
+            throw e;
+          }
+          Workflow.sleep(Duration.ofSeconds(1));
+        }
+      }
       primary = preferred;
     }
     Workflow.upsertTypedSearchAttributes(
         DrSearchAttributes.REGION.valueSet(primary.region()),
         DrSearchAttributes.OUTCOME.valueSet("succeeded"));
     return new FailbackResult(cluster, primary.name(), rejoined, switchback);
+  }
+
+  private static boolean alreadyRunning(ChildWorkflowFailure e) {
+    // A start refused because the id is taken carries no cause; a failed switchover does.
+    return e.getCause() == null;
   }
 
   private static PostgresActivities node(NodeSpec node, Duration timeout) {
