@@ -12,6 +12,7 @@ import dev.lifeboat.workflows.failover.FailbackWorkflow;
 import dev.lifeboat.workflows.failover.FailoverWorkflow;
 import dev.lifeboat.workflows.model.FailbackRequest;
 import dev.lifeboat.workflows.model.FailbackResult;
+import dev.lifeboat.workflows.model.FailoverApproval;
 import dev.lifeboat.workflows.model.FailoverRequest;
 import dev.lifeboat.workflows.model.FailoverResult;
 import dev.lifeboat.workflows.model.MonitorRequest;
@@ -120,6 +121,28 @@ class FailoverIT {
               - {name: west, region: pair-west, priority: 50, host: 127.0.0.1, port: %d,
                  database: postgres, user: postgres, passwordSecret: pg-shop, dataDir: %s/west,
                  replicationUser: replicator, replicationSecret: pg-replicator}
+          pairasync:
+            replication: asynchronous
+            failover:
+              rpoBudgetBytes: 0
+              escalateAfter: 1m
+              approvalTimeout: 2m
+            traffic:
+              - name: bouncer
+                type: pgbouncer
+                host: 127.0.0.1
+                port: %d
+                adminUser: lifeboat
+                adminPasswordSecret: pgbouncer-admin
+                database: shop
+                configFile: %s/pgbouncer.ini
+            nodes:
+              - {name: east, region: pair-east, priority: 100, host: 127.0.0.1, port: %d,
+                 database: postgres, user: postgres, passwordSecret: pg-shop, dataDir: %s/east,
+                 replicationUser: replicator, replicationSecret: pg-replicator}
+              - {name: west, region: pair-west, priority: 50, host: 127.0.0.1, port: %d,
+                 database: postgres, user: postgres, passwordSecret: pg-shop, dataDir: %s/west,
+                 replicationUser: replicator, replicationSecret: pg-replicator}
         """
             .formatted(
                 stack.temporal().address(),
@@ -127,6 +150,12 @@ class FailoverIT {
                 stack.secretsDir(),
                 BOUNCER,
                 dir,
+                dir,
+                EAST,
+                dir,
+                WEST,
+                dir,
+                BOUNCER,
                 dir,
                 EAST,
                 dir,
@@ -366,6 +395,90 @@ class FailoverIT {
     }
   }
 
+  @Test
+  @Order(5)
+  void aLossOverTheBudgetWaitsForApprovalRejectionUnfencesApprovalPromotes() throws Exception {
+    String async = "pairasync";
+    try (Connection c = superuser(EAST);
+        Statement s = c.createStatement()) {
+      s.execute("ALTER SYSTEM RESET synchronous_standby_names");
+      s.execute("SELECT pg_reload_conf()");
+    }
+    // West stops receiving, so the rows below exist on east only.
+    try (Connection c = superuser(WEST);
+        Statement s = c.createStatement()) {
+      s.execute("ALTER SYSTEM SET primary_conninfo = ''");
+      s.execute("SELECT pg_reload_conf()");
+    }
+    sleep(1000);
+    try (Connection c = app();
+        Statement s = c.createStatement()) {
+      s.execute("INSERT INTO writes (id) SELECT -1000 - g FROM generate_series(1, 100) g");
+    }
+
+    FailoverWorkflow rejected = failoverStub(async);
+    WorkflowClient.start(
+        rejected::failover,
+        FailoverRequest.manual(
+            async, FailoverRequest.FAILOVER, "pair-west", "drill", "FailoverIT"));
+    awaitStep(rejected, "awaiting-approval");
+    assertThat(rejected.progress().estimatedLossBytes()).isPositive();
+    try (Connection c = superuser(EAST);
+        Statement s = c.createStatement()) {
+      assertThatThrownBy(() -> s.execute("INSERT INTO writes (id) VALUES (-5000)"))
+          .as("east is fenced while the failover waits")
+          .hasMessageContaining("read-only");
+    }
+    rejected.decide(new FailoverApproval("ana", false, 0, "east is fine"));
+    assertThatThrownBy(() -> WorkflowStub.fromTyped(rejected).getResult(FailoverResult.class))
+        .hasRootCauseMessage(
+            "message='rejected by ana: east is fine', type='FailoverRejected', nonRetryable=true");
+    try (Connection c = app();
+        Statement s = c.createStatement()) {
+      s.execute("INSERT INTO writes (id) VALUES (-5001)");
+      try (ResultSet r = s.executeQuery("SELECT inet_server_port()")) {
+        r.next();
+        assertThat(r.getInt(1)).as("rejection unfenced east and resumed PgBouncer").isEqualTo(EAST);
+      }
+    }
+
+    FailoverWorkflow approved = failoverStub(async);
+    WorkflowClient.start(
+        approved::failover,
+        FailoverRequest.manual(
+            async, FailoverRequest.FAILOVER, "pair-west", "drill", "FailoverIT"));
+    awaitStep(approved, "awaiting-approval");
+    long estimate = approved.progress().estimatedLossBytes();
+    approved.decide(new FailoverApproval("ana", true, estimate, "west must take over"));
+    FailoverResult result = WorkflowStub.fromTyped(approved).getResult(FailoverResult.class);
+
+    assertThat(result.newPrimary()).isEqualTo("west");
+    assertThat(result.approvedBy()).isEqualTo("ana");
+    assertThat(result.estimatedLossBytes()).isEqualTo(estimate).isPositive();
+    assertThat(ids(WEST)).as("the accepted loss").doesNotContain(-1001L, -5001L);
+
+    FailbackResult back =
+        client
+            .newWorkflowStub(
+                FailbackWorkflow.class,
+                WorkflowOptions.newBuilder()
+                    .setWorkflowId(FailbackWorkflow.workflowId(async))
+                    .setTaskQueue(TaskQueues.ORCHESTRATION)
+                    .build())
+            .failback(new FailbackRequest(async, true, "FailoverIT"));
+    assertThat(back.primary()).isEqualTo("east");
+  }
+
+  private static void awaitStep(FailoverWorkflow workflow, String step) {
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (!step.equals(workflow.progress().step())) {
+      assertThat(System.currentTimeMillis())
+          .as("failover reaches " + step + "; it is at " + workflow.progress().step())
+          .isLessThan(deadline);
+      sleep(200);
+    }
+  }
+
   // ----- helpers -----
 
   private DisasterSimulationWorkflow simulation() {
@@ -416,10 +529,14 @@ class FailoverIT {
   }
 
   private FailoverWorkflow failoverStub() {
+    return failoverStub(CLUSTER);
+  }
+
+  private FailoverWorkflow failoverStub(String cluster) {
     return client.newWorkflowStub(
         FailoverWorkflow.class,
         WorkflowOptions.newBuilder()
-            .setWorkflowId(FailoverWorkflow.workflowId(CLUSTER))
+            .setWorkflowId(FailoverWorkflow.workflowId(cluster))
             .setTaskQueue(TaskQueues.ORCHESTRATION)
             .setWorkflowExecutionTimeout(Duration.ofMinutes(5))
             .build());
