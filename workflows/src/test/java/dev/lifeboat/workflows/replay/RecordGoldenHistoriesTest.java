@@ -181,4 +181,97 @@ class RecordGoldenHistoriesTest {
       Files.writeString(HISTORIES.resolve("restore-proven-scratch.json"), json);
     }
   }
+
+  @Test
+  void recordApprovedFailover() throws Exception {
+    try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
+      for (String name : new String[] {"DrCluster", "DrKind", "DrRegion", "DrOutcome"}) {
+        env.registerSearchAttribute(name, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+      }
+      var spec =
+          new dev.lifeboat.workflows.model.ClusterSpec(
+              "shop",
+              "active-passive",
+              java.util.List.of(SYDNEY, TOKYO),
+              true,
+              dev.lifeboat.workflows.model.ClusterSpec.ASYNCHRONOUS,
+              null,
+              new dev.lifeboat.workflows.model.FailoverPolicy(true, 0, 0, 1 << 30, 300, 3600),
+              java.util.List.of(
+                  new dev.lifeboat.workflows.model.TrafficEndpoint(
+                      "pgbouncer",
+                      "bouncer",
+                      null,
+                      "127.0.0.1",
+                      6432,
+                      "lifeboat",
+                      null,
+                      "shop",
+                      "/x.ini",
+                      null,
+                      null,
+                      null,
+                      null,
+                      null)));
+      Worker orchestration = env.newWorker(TaskQueues.ORCHESTRATION);
+      orchestration.registerWorkflowImplementationTypes(
+          dev.lifeboat.workflows.failover.FailoverWorkflowImpl.class);
+      TopologyActivities topology =
+          mock(TopologyActivities.class, withSettings().withoutAnnotations());
+      when(topology.describeCluster("shop")).thenReturn(spec);
+      var traffic =
+          mock(
+              dev.lifeboat.workflows.activities.TrafficActivities.class,
+              withSettings().withoutAnnotations());
+      var report = new dev.lifeboat.workflows.model.FenceReport("pgbouncer bouncer", true, "ok");
+      when(traffic.hold(org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.any()))
+          .thenReturn(report);
+      when(traffic.redirect(
+              org.mockito.ArgumentMatchers.any(),
+              org.mockito.ArgumentMatchers.any(),
+              org.mockito.ArgumentMatchers.anyList()))
+          .thenReturn(report);
+      orchestration.registerActivitiesImplementations(topology, traffic);
+      PostgresActivities postgres =
+          mock(PostgresActivities.class, withSettings().withoutAnnotations());
+      when(postgres.probe(SYDNEY))
+          .thenReturn(dev.lifeboat.workflows.model.NodeProbe.unreachable(SYDNEY, 1, "refused"));
+      when(postgres.probe(TOKYO)).thenReturn(Fixtures.standby(TOKYO, "0/3000000"));
+      when(postgres.promote(TOKYO))
+          .thenReturn(
+              new dev.lifeboat.workflows.model.PromotionResult("tokyo", "0/4000000", 2, 80, false));
+      env.newWorker(TaskQueues.forRegion("sydney")).registerActivitiesImplementations(postgres);
+      env.newWorker(TaskQueues.forRegion("tokyo")).registerActivitiesImplementations(postgres);
+      env.start();
+
+      var workflow =
+          env.getWorkflowClient()
+              .newWorkflowStub(
+                  dev.lifeboat.workflows.failover.FailoverWorkflow.class,
+                  WorkflowOptions.newBuilder()
+                      .setWorkflowId("failover-shop")
+                      .setTaskQueue(TaskQueues.ORCHESTRATION)
+                      .build());
+      io.temporal.client.WorkflowClient.start(
+          workflow::failover,
+          new dev.lifeboat.workflows.model.FailoverRequest(
+              "shop",
+              "failover",
+              null,
+              "sydney down",
+              "monitor",
+              "sydney",
+              "0/3000100",
+              1000,
+              4000));
+      while (!"awaiting-approval".equals(workflow.progress().step())) {
+        env.sleep(java.time.Duration.ofMillis(100));
+      }
+      workflow.decide(new dev.lifeboat.workflows.model.FailoverApproval("ana", true, 256, "go"));
+      WorkflowStub.fromTyped(workflow).getResult(dev.lifeboat.workflows.model.FailoverResult.class);
+      String json = env.getWorkflowClient().fetchHistory("failover-shop").toJson(true);
+      Files.createDirectories(HISTORIES);
+      Files.writeString(HISTORIES.resolve("failover-approved.json"), json);
+    }
+  }
 }

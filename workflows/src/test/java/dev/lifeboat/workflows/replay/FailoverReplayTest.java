@@ -1,0 +1,18 @@
+package dev.lifeboat.workflows.replay;
+
+import dev.lifeboat.workflows.failover.FailoverWorkflowImpl;
+import io.temporal.testing.WorkflowReplayer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Today's FailoverWorkflow code must replay a recorded failover that waited for an approval Update
+ * and then promoted.
+ */
+class FailoverReplayTest {
+
+  @Test
+  void todaysCodeReplaysTheRecordedApprovedFailover() throws Exception {
+    WorkflowReplayer.replayWorkflowExecutionFromResource(
+        "histories/failover-approved.json", FailoverWorkflowImpl.class);
+  }
+}
