@@ -189,7 +189,9 @@ public final class FailoverCommand implements Callable<Integer> {
   @Command(
       name = "status",
       mixinStandardHelpOptions = true,
-      description = "The step of the cluster's running failover, its candidate and estimated loss.")
+      description =
+          "The current primary and each node's health (from the monitor), a running failover's"
+              + " step and estimated loss, and the last failover.")
   static final class Status implements Callable<Integer> {
     @Mixin ConfigOption config;
     @Mixin ClusterOption clusterOption;
@@ -201,20 +203,31 @@ public final class FailoverCommand implements Callable<Integer> {
       String cluster = clusterOption.require(loaded);
       PrintWriter out = spec.commandLine().getOut();
       try (LifeboatClient client = LifeboatClient.connect(loaded.temporal())) {
-        new FailoverClient(client.temporal())
+        FailoverClient failovers = new FailoverClient(client.temporal());
+        FailoverClient.Status status = failovers.getStatus(cluster);
+        if (status.monitor() != null) {
+          MonitorCommand.print(out, status.monitor());
+        } else {
+          out.println(
+              "No monitor runs for " + cluster + ": start one with 'lifeboat monitor start'.");
+        }
+        failovers
             .progress(cluster)
-            .ifPresentOrElse(
+            .filter(p -> !"done".equals(p.step()))
+            .ifPresent(
                 p ->
                     out.printf(
                         Locale.ROOT,
-                        "failover of %s: %s; %s -> %s, estimated loss %,d bytes (budget %,d)%n",
-                        cluster,
+                        "Failover running: %s; %s -> %s, estimated loss %,d bytes (budget %,d)%n",
                         p.step(),
                         p.oldPrimary(),
                         p.candidate(),
                         p.estimatedLossBytes(),
-                        p.budgetBytes()),
-                () -> out.println("no failover of " + cluster + " has run"));
+                        p.budgetBytes()));
+        if (status.lastFailover() != null) {
+          out.println("Last failover:");
+          print(out, status.lastFailover());
+        }
         return ExitCodes.OK;
       }
     }

@@ -130,6 +130,43 @@ public final class FailoverClient {
         .simulate(request);
   }
 
+  /**
+   * The cluster's failover status as the issue's {@code getStatus()} names it.
+   *
+   * @param primary the node the monitor takes as primary, or null without a monitor
+   * @param primaryRegion its region
+   * @param monitor the monitor's full view, or null when no monitor runs
+   * @param lastFailover the newest finished failover or switchover, or null
+   */
+  public record Status(
+      String primary, String primaryRegion, MonitorStatus monitor, FailoverResult lastFailover) {}
+
+  /** The current primary (from the monitor), its region, and the last failover with its reason. */
+  public Status getStatus(String cluster) {
+    MonitorStatus monitor = monitorOrNull(cluster);
+    List<FailoverResult> last = history(cluster, 1);
+    FailoverResult lastFailover = last.isEmpty() ? null : last.get(0);
+    String primary = monitor != null ? monitor.primary() : null;
+    String region =
+        monitor == null
+            ? null
+            : monitor.nodes().stream()
+                .filter(n -> n.node().equals(monitor.primary()))
+                .map(n -> n.region())
+                .findFirst()
+                .orElse(null);
+    return new Status(primary, region, monitor, lastFailover);
+  }
+
+  private MonitorStatus monitorOrNull(String cluster) {
+    try {
+      return monitorStatus(cluster);
+    } catch (RuntimeException e) {
+      // No monitor has run for this cluster.
+      return null;
+    }
+  }
+
   /** Starts the cluster's monitor; says so when it already runs. */
   public String startMonitor(String cluster) {
     ClusterMonitorWorkflow monitor =
