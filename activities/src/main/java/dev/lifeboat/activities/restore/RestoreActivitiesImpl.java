@@ -23,6 +23,7 @@ import dev.lifeboat.workflows.common.ErrorTypes;
 import dev.lifeboat.workflows.model.ClusterSpec;
 import dev.lifeboat.workflows.model.Lsn;
 import dev.lifeboat.workflows.model.NodeSpec;
+import dev.lifeboat.workflows.model.QueryCheck;
 import dev.lifeboat.workflows.model.RecoveryOutcome;
 import dev.lifeboat.workflows.model.RestorePlan;
 import dev.lifeboat.workflows.model.RestoreReport;
@@ -31,6 +32,7 @@ import dev.lifeboat.workflows.model.RestoreStep;
 import dev.lifeboat.workflows.model.RestoreTask;
 import dev.lifeboat.workflows.model.TransferProgress;
 import dev.lifeboat.workflows.model.ValidationOutcome;
+import dev.lifeboat.workflows.model.ValidationQuery;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
@@ -65,6 +67,17 @@ public final class RestoreActivitiesImpl implements RestoreActivities {
 
   /** WAL archived this long after the target is not needed to reach it. */
   static final Duration WAL_MARGIN = Duration.ofMinutes(1);
+
+  /** Beside the directory: which restore owns it, and where an in-place restore moved the old. */
+  private static final String MARKER = ".lifeboat-restore";
+
+  private static final String ASIDE = "moved-aside: ";
+
+  /** What a validation query that returns no row is reported as. */
+  static final String NO_ROWS = "(no rows)";
+
+  private static final DateTimeFormatter ASIDE_TIME =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
 
   private static final DateTimeFormatter TARGET_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS'+00'");
@@ -221,17 +234,28 @@ public final class RestoreActivitiesImpl implements RestoreActivities {
         objects += manifest.objects().size();
       }
       java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+      String aside;
       try (Ticker ticker =
           new Ticker(Activity.getExecutionContext(), "laying out", written::get, raw)) {
-        claim(task);
+        aside = claim(task);
         DataDirectoryRestorer.restore(
-            store, request.cluster(), task.plan().backupId(), kek(), directory, written::set);
+            store,
+            request.cluster(),
+            task.plan().backupId(),
+            kek(),
+            directory,
+            WriteThrottle.of(written::set, config.restore().maxBytesPerSecond()),
+            config.restore().writers());
       }
       return new RestoreStep(
           seconds(started),
           stored,
           objects,
-          "laid out " + String.join(" -> ", task.plan().chain()) + " into " + directory);
+          "laid out "
+              + String.join(" -> ", task.plan().chain())
+              + " into "
+              + directory
+              + (aside == null ? "" : " (its old contents moved aside to " + aside + ")"));
     } catch (ObjectIntegrityException | ManifestException e) {
       throw ApplicationFailure.newNonRetryableFailure(
           "backup " + task.plan().backupId() + ": " + e.getMessage(), ErrorTypes.RESTORE_FAILED);
@@ -247,21 +271,70 @@ public final class RestoreActivitiesImpl implements RestoreActivities {
 
   /**
    * Marks the directory as this restore's before writing it, so a retry after a crash knows the
-   * half-written directory is its own to remove, and never removes anyone else's.
+   * half-written directory is its own to remove, and never removes anyone else's. With {@code
+   * inPlace}, a non-empty directory is first moved aside (and the marker says where, so a teardown
+   * moves it back); the move comes before the marker, so a crash between the two leaves the old
+   * directory aside and no claim on the new one, and the retry simply starts again.
    */
-  private void claim(RestoreTask task) throws IOException {
+  private String claim(RestoreTask task) throws IOException {
     Path directory = Path.of(task.request().directory());
-    Path marker = sibling(directory, ".lifeboat-restore");
+    Path marker = sibling(directory, MARKER);
+    String aside = null;
     if (Files.exists(marker)) {
+      aside = movedAside(marker);
       new RestoredServer(directory, task.request().port()).stop();
       DataDirectoryRestorer.deleteTree(directory);
       DataDirectoryRestorer.deleteTree(stage(directory));
     }
+    if (!DataDirectoryRestorer.isEmpty(directory)) {
+      if (!task.request().inPlace()) {
+        throw new IOException(
+            "refusing to restore into "
+                + directory
+                + ": it is not empty; choose a new folder, or pass --in-place --force to move it"
+                + " aside first");
+      }
+      Optional<Long> pid = RestoredServer.runningPid(directory);
+      if (pid.isPresent()) {
+        throw new IOException(
+            "refusing to restore into "
+                + directory
+                + ": a PostgreSQL server (pid "
+                + pid.get()
+                + ") is running on it; stop it first (pg_ctl -D "
+                + directory
+                + " stop), then restore in place again");
+      }
+      Path target =
+          sibling(
+              directory,
+              ".before-restore-" + ASIDE_TIME.format(clock.instant().atZone(ZoneOffset.UTC)));
+      Files.move(directory, target, StandardCopyOption.ATOMIC_MOVE);
+      aside = target.toString();
+    }
     Files.createDirectories(directory.toAbsolutePath().getParent());
     Files.writeString(
         marker,
-        "restore of " + task.plan().backupId() + " of " + task.request().cluster() + "\n",
+        "restore of "
+            + task.plan().backupId()
+            + " of "
+            + task.request().cluster()
+            + "\n"
+            + (aside == null ? "" : ASIDE + aside + "\n"),
         StandardCharsets.UTF_8);
+    return aside;
+  }
+
+  /** Where a claim moved the old directory aside, or null. */
+  private static String movedAside(Path marker) throws IOException {
+    if (!Files.exists(marker)) {
+      return null;
+    }
+    return Files.readAllLines(marker, StandardCharsets.UTF_8).stream()
+        .filter(line -> line.startsWith(ASIDE))
+        .map(line -> line.substring(ASIDE.length()))
+        .findFirst()
+        .orElse(null);
   }
 
   @Override
@@ -440,6 +513,7 @@ public final class RestoreActivitiesImpl implements RestoreActivities {
     List<String> problems = new ArrayList<>();
     Map<String, Long> counts = new TreeMap<>();
     int indexes = 0;
+    List<QueryCheck> checks = List.of();
     try (Connection connection = connect(task);
         Statement sql = connection.createStatement()) {
       connection.setNetworkTimeout(Executors.newSingleThreadExecutor(), 600_000);
@@ -473,6 +547,18 @@ public final class RestoreActivitiesImpl implements RestoreActivities {
       if (promoted) {
         indexes = checkIndexes(sql, problems);
       }
+      checks = runQueries(connection, config.restore().validation(task.request().cluster()));
+      for (QueryCheck check : checks) {
+        if (!check.passed()) {
+          problems.add(
+              "validation query '"
+                  + check.name()
+                  + "' returned "
+                  + check.actual()
+                  + "; expected "
+                  + check.expected());
+        }
+      }
     } catch (SQLException | IOException e) {
       throw ApplicationFailure.newFailure(
           "cannot validate the restored server on port "
@@ -481,7 +567,58 @@ public final class RestoreActivitiesImpl implements RestoreActivities {
               + e.getMessage(),
           ErrorTypes.RESTORE_FAILED + "Retryable");
     }
-    return new ValidationOutcome(seconds(started), counts, indexes, problems);
+    return new ValidationOutcome(seconds(started), counts, indexes, problems, checks);
+  }
+
+  /**
+   * Runs the cluster's configured validation queries, each in a read-only transaction (a restored
+   * server that keeps running must not be changed by its checks) with a statement timeout, and
+   * compares the first column of the first row with the expected value. A query that fails is a
+   * failed check, with the error as its actual value.
+   */
+  private static List<QueryCheck> runQueries(Connection connection, List<ValidationQuery> queries)
+      throws SQLException {
+    List<QueryCheck> checks = new ArrayList<>();
+    if (queries.isEmpty()) {
+      return checks;
+    }
+    boolean autoCommit = connection.getAutoCommit();
+    connection.setAutoCommit(false);
+    connection.setReadOnly(true);
+    try {
+      for (ValidationQuery query : queries) {
+        String actual;
+        try (Statement sql = connection.createStatement()) {
+          sql.execute("SET LOCAL statement_timeout = '10min'");
+          try (ResultSet row = sql.executeQuery(query.sql())) {
+            actual = row.next() ? firstColumn(row) : NO_ROWS;
+          }
+          connection.commit();
+        } catch (SQLException e) {
+          connection.rollback();
+          actual = "an error: " + e.getMessage();
+        }
+        checks.add(
+            new QueryCheck(
+                query.name(), query.expect(), actual, query.expect().strip().equals(actual)));
+      }
+    } finally {
+      connection.setReadOnly(false);
+      connection.setAutoCommit(autoCommit);
+    }
+    return checks;
+  }
+
+  /** The first column as the text lifeboat.yaml would write it: true/false, null, digits. */
+  private static String firstColumn(ResultSet row) throws SQLException {
+    Object value = row.getObject(1);
+    if (value == null) {
+      return "null";
+    }
+    if (value instanceof Boolean bool) {
+      return bool.toString();
+    }
+    return row.getString(1).strip();
   }
 
   /** Row counts at the backup's end point must be the ones the manifest recorded. */
@@ -694,13 +831,24 @@ public final class RestoreActivitiesImpl implements RestoreActivities {
   @Override
   public void tearDown(RestoreTask task) {
     Path directory = Path.of(task.request().directory());
+    Path marker = sibling(directory, MARKER);
     try {
+      if (!Files.exists(marker)) {
+        // No claim: the layout never started writing (a refused non-empty target, a failed plan),
+        // or a teardown already ran, so whatever is there is not ours to remove.
+        return;
+      }
+      String aside = movedAside(marker);
       new RestoredServer(directory, task.request().port()).stop();
       DataDirectoryRestorer.deleteTree(directory);
       DataDirectoryRestorer.deleteTree(stage(directory));
       Files.deleteIfExists(sibling(directory, ".log"));
       Files.deleteIfExists(sibling(directory, ".dump"));
-      Files.deleteIfExists(sibling(directory, ".lifeboat-restore"));
+      if (aside != null && Files.exists(Path.of(aside))) {
+        // An in-place restore that failed: the old directory goes back where it was.
+        Files.move(Path.of(aside), directory, StandardCopyOption.ATOMIC_MOVE);
+      }
+      Files.deleteIfExists(marker);
     } catch (IOException e) {
       throw ApplicationFailure.newFailure(
           "cannot tear down the restore in " + directory + ": " + e.getMessage(),
