@@ -429,7 +429,7 @@ class RestoreWorkflowIT {
     }
   }
 
-  private static void stopAndRemove(Path directory) throws Exception {
+  static void stopAndRemove(Path directory) throws Exception {
     if (Files.exists(directory.resolve("postmaster.pid"))) {
       new ProcessBuilder(
               "runuser",
