@@ -2,6 +2,7 @@ package dev.lifeboat.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.lifeboat.activities.manifest.ProofStamp;
 import dev.lifeboat.activities.postgres.PgTools;
@@ -14,6 +15,7 @@ import dev.lifeboat.workflows.common.TaskQueues;
 import dev.lifeboat.workflows.model.BackupRequest;
 import dev.lifeboat.workflows.model.BackupResult;
 import dev.lifeboat.workflows.model.NodeSpec;
+import dev.lifeboat.workflows.model.QueryCheck;
 import dev.lifeboat.workflows.model.RestoreReport;
 import dev.lifeboat.workflows.model.RestoreRequest;
 import dev.lifeboat.workflows.model.TableRestoreRequest;
@@ -300,6 +302,126 @@ class RestoreWorkflowIT {
             });
     assertThat(target).doesNotExist();
     assertThat(target.resolveSibling(target.getFileName() + ".wal")).doesNotExist();
+  }
+
+  @Test
+  void aFailingValidationQueryFailsTheTestRestoreWithItsValuesAndItIsStillTornDown()
+      throws Exception {
+    String yaml = Files.readString(RealStack.ROOT.resolve("lifeboat.yaml"));
+    int section = yaml.indexOf("\nrestore:");
+    Path configFile = dir.resolve("lifeboat-queries.yaml");
+    Files.writeString(
+        configFile,
+        (section < 0 ? yaml : yaml.substring(0, section))
+            + """
+
+            restore:
+              validation:
+                shop:
+                  - name: users are there
+                    sql: SELECT count(*) > 0 FROM users
+                    expect: true
+                  - name: no alerts at all
+                    sql: SELECT count(*) FROM alerts
+                    expect: 0
+                  - name: a table that never existed
+                    sql: SELECT count(*) FROM no_such_table
+                    expect: 0
+            """);
+    stack.close();
+    stack = new InProcessStack(dir, configFile);
+    config = stack.config;
+    client = stack.client;
+    BackupResult full = backup(BackupRequest.FULL, null);
+
+    Path scratch = Path.of("/var/tmp", "lifeboat-it-queries-" + UUID.randomUUID());
+    restored.add(scratch);
+    RestoreReport report =
+        run(RestoreRequest.proof("shop", full.backupId(), "nas", scratch.toString(), freePort()));
+
+    assertThat(report.proven()).isFalse();
+    assertThat(report.validation().queries())
+        .extracting(QueryCheck::name, QueryCheck::passed)
+        .containsExactly(
+            tuple("users are there", true),
+            tuple("no alerts at all", false),
+            tuple("a table that never existed", false));
+    long alerts = report.validation().rowCounts().get("public.alerts");
+    assertThat(report.validation().queries().get(1).actual()).isEqualTo(Long.toString(alerts));
+    assertThat(report.validation().problems())
+        .contains("validation query 'no alerts at all' returned " + alerts + "; expected 0")
+        .anySatisfy(
+            p ->
+                assertThat(p)
+                    .startsWith("validation query 'a table that never existed' returned an error")
+                    .contains("no_such_table"));
+    // The row counts matched the manifest: only the queries failed.
+    assertThat(report.validation().problems()).allMatch(p -> p.startsWith("validation query"));
+    // Torn down although validation failed, and not stamped.
+    assertThat(scratch).doesNotExist();
+    assertThat(Path.of(scratch + ".wal")).doesNotExist();
+    try (BackupStore nas = stack.store("nas")) {
+      assertThat(ProofStamp.read(nas, "shop", full.backupId())).isEmpty();
+    }
+  }
+
+  @Test
+  void aNonEmptyTargetIsRefusedAndKeptUnlessInPlaceMovesItAside() throws Exception {
+    BackupResult full = backup(BackupRequest.FULL, null);
+    Path target = Path.of("/var/tmp", "lifeboat-it-in-place-" + UUID.randomUUID());
+    restored.add(target);
+    Files.createDirectories(target);
+    Files.writeString(target.resolve("PG_VERSION"), "15\n");
+    Files.writeString(target.resolve("precious"), "the old cluster's data\n");
+
+    assertThatThrownBy(() -> run(inPlace(full.backupId(), target, false)))
+        .rootCause()
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class,
+            f ->
+                assertThat(f.getOriginalMessage())
+                    .contains("refusing to restore into " + target + ": it is not empty")
+                    .contains("--in-place --force"));
+    assertThat(target.resolve("precious")).as("a refused target is left as it was").exists();
+
+    RestoreReport report = run(inPlace(full.backupId(), target, true));
+
+    assertThat(report.proven()).as(report.validation().problems().toString()).isTrue();
+    assertThat(target.resolve("precious")).doesNotExist();
+    assertThat(target.resolve("global/pg_control")).exists();
+    Path aside;
+    try (Stream<Path> siblings = Files.list(target.getParent())) {
+      aside =
+          siblings
+              .filter(
+                  p ->
+                      p.getFileName()
+                          .toString()
+                          .startsWith(target.getFileName() + ".before-restore-"))
+              .findFirst()
+              .orElseThrow();
+    }
+    restored.add(aside);
+    assertThat(aside.resolve("precious")).hasContent("the old cluster's data");
+    assertThat(report.layout().detail()).contains("moved aside to " + aside);
+  }
+
+  private static RestoreRequest inPlace(String backupId, Path target, boolean inPlace)
+      throws Exception {
+    return new RestoreRequest(
+        "shop",
+        backupId,
+        null,
+        null,
+        true,
+        "nas",
+        target.toString(),
+        freePort(),
+        null,
+        null,
+        false,
+        false,
+        inPlace);
   }
 
   private BackupResult backup(String type, String parent) {
