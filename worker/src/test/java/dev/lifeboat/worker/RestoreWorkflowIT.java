@@ -16,12 +16,14 @@ import dev.lifeboat.workflows.model.BackupRequest;
 import dev.lifeboat.workflows.model.BackupResult;
 import dev.lifeboat.workflows.model.NodeSpec;
 import dev.lifeboat.workflows.model.QueryCheck;
+import dev.lifeboat.workflows.model.RandomTestRestoreRequest;
 import dev.lifeboat.workflows.model.RestoreReport;
 import dev.lifeboat.workflows.model.RestoreRequest;
 import dev.lifeboat.workflows.model.TableRestoreRequest;
 import dev.lifeboat.workflows.model.TableRestoreResult;
 import dev.lifeboat.workflows.model.WalArchiveStatus;
 import dev.lifeboat.workflows.model.WalArchiverRequest;
+import dev.lifeboat.workflows.restore.RandomTestRestoreWorkflow;
 import dev.lifeboat.workflows.restore.RestoreWorkflow;
 import dev.lifeboat.workflows.restore.TableRestoreWorkflow;
 import io.temporal.client.WorkflowClient;
@@ -136,6 +138,30 @@ class RestoreWorkflowIT {
       assertThat(countAlerts(atEnd, marked)).isEqualTo(1);
       assertThat(countAlerts(atEnd, later)).isEqualTo(1);
       assertThat(countAlerts(atEnd, last)).as("the row written after the incremental").isEqualTo(1);
+
+      // The weekly random test restore: the only older backup is the full, restored to a random
+      // time between its end and the incremental's, through the archive, proven and torn down.
+      Path randomScratch = Path.of("/var/tmp", "lifeboat-it-random-" + UUID.randomUUID());
+      restored.add(randomScratch);
+      RestoreReport random =
+          client
+              .newWorkflowStub(
+                  RandomTestRestoreWorkflow.class,
+                  WorkflowOptions.newBuilder()
+                      .setWorkflowId("restore-test-random-shop-it-" + UUID.randomUUID())
+                      .setTaskQueue(TaskQueues.ORCHESTRATION)
+                      .setWorkflowExecutionTimeout(Duration.ofMinutes(10))
+                      .build())
+              .restore(
+                  new RandomTestRestoreRequest(
+                      "shop", "nas", randomScratch.toString(), freePort()));
+      assertThat(random.plan().backupId()).isEqualTo(full.backupId());
+      assertThat(random.wal().count()).as("archived segments replayed").isPositive();
+      assertThat(random.proven()).as(random.validation().problems().toString()).isTrue();
+      assertThat(randomScratch).doesNotExist();
+      try (BackupStore nas = stack.store("nas")) {
+        assertThat(ProofStamp.read(nas, "shop", full.backupId())).isPresent();
+      }
     } finally {
       running.stop(true);
     }
