@@ -73,6 +73,9 @@ public final class RestoreActivitiesImpl implements RestoreActivities {
 
   private static final String ASIDE = "moved-aside: ";
 
+  /** What a replaced table that was not in the primary (dropped by mistake) is reported with. */
+  static final String NOTHING_KEPT = "(nothing kept: it was not in the primary)";
+
   /** What a validation query that returns no row is reported as. */
   static final String NO_ROWS = "(no rows)";
 
@@ -796,6 +799,228 @@ public final class RestoreActivitiesImpl implements RestoreActivities {
           ErrorTypes.RESTORE_FAILED + "Retryable");
     }
     return rows;
+  }
+
+  @Override
+  public Map<String, String> replaceTables(
+      RestoreTask task,
+      NodeSpec primary,
+      List<String> tables,
+      String restoredSchema,
+      String replacedSchema) {
+    Map<String, String> replaced = new TreeMap<>();
+    String cluster = task.request().cluster();
+    try (Connection live = connections.open(primary, cluster, "table-replace")) {
+      live.setAutoCommit(false);
+      try (Statement sql = live.createStatement()) {
+        // Waiting behind a long transaction would hold every later query of the table hostage.
+        sql.execute("SET LOCAL lock_timeout = '30s'");
+        List<String> refusals = new ArrayList<>();
+        List<String> toSwap = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        for (String table : tables) {
+          String name = table.substring(table.indexOf('.') + 1);
+          String kept = replacedSchema + "." + name;
+          String copy = restoredSchema + "." + name;
+          boolean copyThere = exists(sql, copy);
+          if (!copyThere && (exists(sql, kept) || exists(sql, table))) {
+            // copyTables made the copy, so an earlier attempt swapped it and its answer was lost.
+            replaced.put(table, exists(sql, kept) ? kept : NOTHING_KEPT);
+            continue;
+          }
+          if (!copyThere) {
+            throw ApplicationFailure.newNonRetryableFailure(
+                "the restored copy " + copy + " is not in the primary; nothing was replaced",
+                ErrorTypes.INVALID_REQUEST);
+          }
+          if (!exists(sql, table)) {
+            // Dropped by mistake: the copy simply takes its place (without the foreign keys
+            // the scratch copy had to lose; add them back by hand).
+            missing.add(table);
+            continue;
+          }
+          sql.execute("LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");
+          refusals.addAll(referrers(sql, table));
+          toSwap.add(table);
+        }
+        if (!refusals.isEmpty()) {
+          throw ApplicationFailure.newNonRetryableFailure(
+              String.join("; ", refusals)
+                  + ": replacing would leave them pointing at the old table. Nothing was replaced;"
+                  + " the restored copies are in schema "
+                  + restoredSchema
+                  + " to copy rows back from",
+              ErrorTypes.INVALID_REQUEST);
+        }
+        for (String table : missing) {
+          String name = table.substring(table.indexOf('.') + 1);
+          sql.execute(
+              "ALTER TABLE "
+                  + restoredSchema
+                  + "."
+                  + name
+                  + " SET SCHEMA "
+                  + table.substring(0, table.indexOf('.')));
+          replaced.put(table, NOTHING_KEPT);
+        }
+        if (!toSwap.isEmpty()) {
+          sql.execute("CREATE SCHEMA IF NOT EXISTS " + replacedSchema);
+        }
+        for (String table : toSwap) {
+          String schema = table.substring(0, table.indexOf('.'));
+          String name = table.substring(table.indexOf('.') + 1);
+          String kept = replacedSchema + "." + name;
+          String copy = restoredSchema + "." + name;
+          List<String> foreignKeys = new ArrayList<>();
+          try (ResultSet keys =
+              sql.executeQuery(
+                  "SELECT format('ALTER TABLE %s ADD CONSTRAINT %I %s', '"
+                      + table
+                      + "', conname, pg_get_constraintdef(oid)) FROM pg_constraint"
+                      + " WHERE contype = 'f' AND conrelid = '"
+                      + table
+                      + "'::regclass")) {
+            while (keys.next()) {
+              foreignKeys.add(keys.getString(1));
+            }
+          }
+          String owner;
+          try (ResultSet row =
+              sql.executeQuery(
+                  "SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = '"
+                      + table
+                      + "'::regclass")) {
+            row.next();
+            owner = row.getString(1);
+          }
+          List<String> sequenced = sequencedColumns(sql, table);
+          sql.execute("ALTER TABLE " + table + " SET SCHEMA " + replacedSchema);
+          sql.execute("ALTER TABLE " + copy + " SET SCHEMA " + schema);
+          for (String key : foreignKeys) {
+            // The old table keeps its constraint of that name; the new one takes the same name.
+            try (Statement add = live.createStatement()) {
+              add.execute(key);
+            } catch (SQLException e) {
+              throw ApplicationFailure.newNonRetryableFailure(
+                  "the restored rows of "
+                      + table
+                      + " break its foreign key ("
+                      + e.getMessage()
+                      + "): they refer to rows deleted since. Nothing was replaced; the restored"
+                      + " copies are in schema "
+                      + restoredSchema
+                      + " to copy rows back from",
+                  ErrorTypes.INVALID_REQUEST);
+            }
+          }
+          sql.execute("ALTER TABLE " + table + " OWNER TO \"" + owner.replace("\"", "\"\"") + "\"");
+          for (String column : sequenced) {
+            String quoted = column.replace("'", "''");
+            // Each table's own sequence moved with it: the kept one holds the live position.
+            try (ResultSet seq =
+                sql.executeQuery(
+                    "SELECT pg_get_serial_sequence('"
+                        + table
+                        + "', '"
+                        + quoted
+                        + "'), pg_get_serial_sequence('"
+                        + kept
+                        + "', '"
+                        + quoted
+                        + "')")) {
+              seq.next();
+              String fresh = seq.getString(1);
+              String old = seq.getString(2);
+              if (fresh != null && old != null) {
+                sql.execute(
+                    "SELECT setval('"
+                        + fresh
+                        + "', greatest((SELECT last_value FROM "
+                        + fresh
+                        + "), (SELECT last_value FROM "
+                        + old
+                        + ")))");
+              }
+            }
+          }
+          replaced.put(table, kept);
+        }
+      }
+      live.commit();
+    } catch (SQLException e) {
+      throw ApplicationFailure.newFailure(
+          "replacing "
+              + tables
+              + " in the primary failed (nothing was replaced): "
+              + e.getMessage(),
+          ErrorTypes.RESTORE_FAILED + "Retryable");
+    }
+    // Emptied by the swap; anything else left in it stays for the operator.
+    try (Connection live = connections.open(primary, cluster, "table-replace");
+        Statement sql = live.createStatement()) {
+      sql.execute("DROP SCHEMA IF EXISTS " + restoredSchema);
+    } catch (SQLException notEmpty) {
+      // Left in place: it still holds something the swap did not move.
+    }
+    return replaced;
+  }
+
+  private static boolean exists(Statement sql, String table) throws SQLException {
+    try (ResultSet found = sql.executeQuery("SELECT to_regclass('" + table + "')")) {
+      found.next();
+      return found.getString(1) != null;
+    }
+  }
+
+  /** What refers to a table from outside it: other tables' foreign keys, and views. */
+  private static List<String> referrers(Statement sql, String table) throws SQLException {
+    List<String> found = new ArrayList<>();
+    try (ResultSet keys =
+        sql.executeQuery(
+            "SELECT conrelid::regclass::text, conname FROM pg_constraint WHERE contype = 'f'"
+                + " AND confrelid = '"
+                + table
+                + "'::regclass AND conrelid <> confrelid ORDER BY 1, 2")) {
+      while (keys.next()) {
+        found.add(
+            table
+                + " is referred to by foreign key "
+                + keys.getString(2)
+                + " of "
+                + keys.getString(1));
+      }
+    }
+    try (ResultSet views =
+        sql.executeQuery(
+            "SELECT DISTINCT v.oid::regclass::text FROM pg_depend d"
+                + " JOIN pg_rewrite r ON r.oid = d.objid JOIN pg_class v ON v.oid = r.ev_class"
+                + " WHERE d.refobjid = '"
+                + table
+                + "'::regclass AND v.oid <> d.refobjid ORDER BY 1")) {
+      while (views.next()) {
+        found.add(table + " is used by view " + views.getString(1));
+      }
+    }
+    return found;
+  }
+
+  /** The columns of a table backed by a sequence (identity or serial). */
+  private static List<String> sequencedColumns(Statement sql, String table) throws SQLException {
+    List<String> found = new ArrayList<>();
+    try (ResultSet columns =
+        sql.executeQuery(
+            "SELECT attname, pg_get_serial_sequence('"
+                + table
+                + "', attname) FROM pg_attribute WHERE attrelid = '"
+                + table
+                + "'::regclass AND attnum > 0 AND NOT attisdropped")) {
+      while (columns.next()) {
+        if (columns.getString(2) != null) {
+          found.add(columns.getString(1));
+        }
+      }
+    }
+    return found;
   }
 
   /** Runs pg_dump or pg_restore with the password in its environment, never on its command line. */
