@@ -416,19 +416,7 @@ class RestoreWorkflowIT {
   @Test
   void aFlippedByteStopsTheRestoreNamingTheObjectAndLeavesNothing() throws Exception {
     BackupResult full = backup(BackupRequest.FULL, null);
-    Path objects = dir.resolve("nas/shop/shop/" + full.backupId() + "/data/bundles");
-    Path victim;
-    try (Stream<Path> files = Files.list(objects)) {
-      victim = files.sorted().findFirst().orElseThrow();
-    }
-    try (FileChannel channel =
-        FileChannel.open(victim, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-      java.nio.ByteBuffer one = java.nio.ByteBuffer.allocate(1);
-      channel.read(one, 100);
-      one.put(0, (byte) (one.get(0) ^ 0x40));
-      one.rewind();
-      channel.write(one, 100);
-    }
+    Path victim = flipAByteOfTheFirstBundle(full.backupId());
     Path target = Path.of("/var/tmp", "lifeboat-it-restore-" + UUID.randomUUID());
     restored.add(target);
 
@@ -563,6 +551,32 @@ class RestoreWorkflowIT {
     assertThat(report.layout().detail()).contains("moved aside to " + aside);
   }
 
+  @Test
+  void aFailedInPlaceRestorePutsTheOldDirectoryBack() throws Exception {
+    BackupResult full = backup(BackupRequest.FULL, null);
+    flipAByteOfTheFirstBundle(full.backupId());
+    Path target = Path.of("/var/tmp", "lifeboat-it-in-place-" + UUID.randomUUID());
+    restored.add(target);
+    Files.createDirectories(target);
+    Files.writeString(target.resolve("precious"), "the old cluster's data\n");
+
+    assertThatThrownBy(() -> run(inPlace(full.backupId(), target, true)))
+        .rootCause()
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class,
+            f -> assertThat(f.getOriginalMessage()).contains("cleaned up"));
+
+    assertThat(target.resolve("precious")).hasContent("the old cluster's data");
+    try (Stream<Path> entries = Files.list(target)) {
+      assertThat(entries).as("nothing of the failed restore").hasSize(1);
+    }
+    try (Stream<Path> siblings = Files.list(target.getParent())) {
+      assertThat(siblings)
+          .as("no directory left aside, no marker")
+          .noneMatch(p -> p.getFileName().toString().startsWith(target.getFileName() + "."));
+    }
+  }
+
   private static RestoreRequest inPlace(String backupId, Path target, boolean inPlace)
       throws Exception {
     return new RestoreRequest(
@@ -579,6 +593,24 @@ class RestoreWorkflowIT {
         false,
         false,
         inPlace);
+  }
+
+  /** Flips one byte of the backup's first bundle in the NAS copy; returns the bundle. */
+  private Path flipAByteOfTheFirstBundle(String backupId) throws Exception {
+    Path objects = dir.resolve("nas/shop/shop/" + backupId + "/data/bundles");
+    Path victim;
+    try (Stream<Path> files = Files.list(objects)) {
+      victim = files.sorted().findFirst().orElseThrow();
+    }
+    try (FileChannel channel =
+        FileChannel.open(victim, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      java.nio.ByteBuffer one = java.nio.ByteBuffer.allocate(1);
+      channel.read(one, 100);
+      one.put(0, (byte) (one.get(0) ^ 0x40));
+      one.rewind();
+      channel.write(one, 100);
+    }
+    return victim;
   }
 
   private BackupResult backup(String type, String parent) {

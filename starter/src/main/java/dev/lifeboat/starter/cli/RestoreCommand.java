@@ -190,6 +190,10 @@ public final class RestoreCommand implements Callable<Integer> {
         report.layout().bytes(),
         report.layoutMegabytesPerSecond(),
         report.layout().count());
+    int aside = report.layout().detail().indexOf("(its old contents moved aside to ");
+    if (aside >= 0) {
+      out.println("            " + report.layout().detail().substring(aside));
+    }
     out.printf(
         Locale.ROOT,
         "  WAL       %7.1f s  %d archived segments (%s)%n",
