@@ -552,6 +552,29 @@ class RestoreWorkflowIT {
   }
 
   @Test
+  void aSecondRestoreIntoTheFirstOnesDirectoryIsRefusedAndLeavesItRunning() throws Exception {
+    BackupResult full = backup(BackupRequest.FULL, null);
+    Path target = Path.of("/var/tmp", "lifeboat-it-twice-" + UUID.randomUUID());
+    restored.add(target);
+    RestoreReport first = run(inPlace(full.backupId(), target, false));
+    assertThat(first.proven()).as(first.validation().problems().toString()).isTrue();
+
+    // The first restore's claim marker is still beside its directory: it is not the second's.
+    assertThatThrownBy(() -> run(inPlace(full.backupId(), target, false)))
+        .rootCause()
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class,
+            f ->
+                assertThat(f.getOriginalMessage())
+                    .contains("refusing to restore into " + target + ": it is not empty"));
+
+    assertThat(target.resolve("global/pg_control")).exists();
+    assertThat(countAlerts(first, "no such criteria"))
+        .as("the first server still answers")
+        .isZero();
+  }
+
+  @Test
   void aFailedInPlaceRestorePutsTheOldDirectoryBack() throws Exception {
     BackupResult full = backup(BackupRequest.FULL, null);
     flipAByteOfTheFirstBundle(full.backupId());

@@ -73,6 +73,8 @@ public final class RestoreActivitiesImpl implements RestoreActivities {
 
   private static final String ASIDE = "moved-aside: ";
 
+  private static final String OWNER = "owner: ";
+
   /** What a replaced table that was not in the primary (dropped by mistake) is reported with. */
   static final String NOTHING_KEPT = "(nothing kept: it was not in the primary)";
 
@@ -283,7 +285,9 @@ public final class RestoreActivitiesImpl implements RestoreActivities {
     Path directory = Path.of(task.request().directory());
     Path marker = sibling(directory, MARKER);
     String aside = null;
-    if (Files.exists(marker)) {
+    // A scratch directory is Lifeboat's own, so a claim left by an earlier test restore that died
+    // is taken over; any other restore's directory is treated like any non-empty directory.
+    if (ownedBy(marker, task) || (task.request().scratch() && Files.exists(marker))) {
       aside = movedAside(marker);
       new RestoredServer(directory, task.request().port()).stop();
       DataDirectoryRestorer.deleteTree(directory);
@@ -323,6 +327,7 @@ public final class RestoreActivitiesImpl implements RestoreActivities {
             + " of "
             + task.request().cluster()
             + "\n"
+            + (task.owner() == null ? "" : OWNER + task.owner() + "\n")
             + (aside == null ? "" : ASIDE + aside + "\n"),
         StandardCharsets.UTF_8);
     return aside;
@@ -330,12 +335,28 @@ public final class RestoreActivitiesImpl implements RestoreActivities {
 
   /** Where a claim moved the old directory aside, or null. */
   private static String movedAside(Path marker) throws IOException {
+    return markerLine(marker, ASIDE);
+  }
+
+  /**
+   * Whether the claim marker is this restore's: it names the task's owner (a marker without an
+   * owner, or a task without one, comes from before owners existed and is taken as its own).
+   */
+  private static boolean ownedBy(Path marker, RestoreTask task) throws IOException {
+    if (!Files.exists(marker)) {
+      return false;
+    }
+    String owner = markerLine(marker, OWNER);
+    return owner == null || task.owner() == null || owner.equals(task.owner());
+  }
+
+  private static String markerLine(Path marker, String prefix) throws IOException {
     if (!Files.exists(marker)) {
       return null;
     }
     return Files.readAllLines(marker, StandardCharsets.UTF_8).stream()
-        .filter(line -> line.startsWith(ASIDE))
-        .map(line -> line.substring(ASIDE.length()))
+        .filter(line -> line.startsWith(prefix))
+        .map(line -> line.substring(prefix.length()))
         .findFirst()
         .orElse(null);
   }
@@ -1058,9 +1079,9 @@ public final class RestoreActivitiesImpl implements RestoreActivities {
     Path directory = Path.of(task.request().directory());
     Path marker = sibling(directory, MARKER);
     try {
-      if (!Files.exists(marker)) {
-        // No claim: the layout never started writing (a refused non-empty target, a failed plan),
-        // or a teardown already ran, so whatever is there is not ours to remove.
+      if (!ownedBy(marker, task)) {
+        // No claim of ours: the layout never started writing (a refused non-empty target, a
+        // failed plan), a teardown already ran, or the directory is another restore's result.
         return;
       }
       String aside = movedAside(marker);

@@ -97,12 +97,14 @@ public class TableRestoreWorkflowImpl implements TableRestoreWorkflow {
             null,
             true,
             false);
+    String scratchId = workflowId + "-scratch";
     RestoreReport report =
         Workflow.newChildWorkflowStub(
                 RestoreWorkflow.class,
-                ChildWorkflowOptions.newBuilder().setWorkflowId(workflowId + "-scratch").build())
+                ChildWorkflowOptions.newBuilder().setWorkflowId(scratchId).build())
             .restore(scratch);
-    RestoreTask task = new RestoreTask(scratch, report.plan());
+    // The child restore claimed the scratch directory: its teardown here acts as that owner.
+    RestoreTask task = new RestoreTask(scratch, report.plan(), scratchId);
     RestoreActivities onHost =
         Workflow.newActivityStub(
             RestoreActivities.class,
