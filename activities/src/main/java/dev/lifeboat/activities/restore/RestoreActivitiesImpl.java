@@ -480,21 +480,29 @@ public final class RestoreActivitiesImpl implements RestoreActivities {
                 "hot_standby=on",
                 "cluster_name=" + request.cluster() + "-restore"));
       }
+      long lastAliveCheck = 0;
       while (true) {
         context.heartbeat(new TransferProgress("recovering", 0, 0));
         Optional<RecoveryOutcome> outcome = probe(task, started);
         if (outcome.isPresent()) {
           return outcome.get();
         }
-        if (!server.running() && Duration.between(started, clock.instant()).toSeconds() > 5) {
-          throw ApplicationFailure.newNonRetryableFailure(
-              "the restored server on port "
-                  + request.port()
-                  + " stopped during recovery: "
-                  + server.lastErrors(),
-              ErrorTypes.RESTORE_FAILED);
+        long elapsed = Duration.between(started, clock.instant()).toMillis();
+        // pg_ctl status is a process of its own: once a second is enough to notice a dead server.
+        if (elapsed > 5_000 && elapsed - lastAliveCheck >= 1_000) {
+          lastAliveCheck = elapsed;
+          if (!server.running()) {
+            throw ApplicationFailure.newNonRetryableFailure(
+                "the restored server on port "
+                    + request.port()
+                    + " stopped during recovery: "
+                    + server.lastErrors(),
+                ErrorTypes.RESTORE_FAILED);
+          }
         }
-        Thread.sleep(500);
+        // Most restores reach their target within seconds, so poll closely at first; a long
+        // replay is probed once a second, since every probe is a new connection.
+        Thread.sleep(elapsed < 10_000 ? 100 : 1_000);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
