@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
 # ./lifeboat bench [--scale S] [--runs N] [--update mixed|recent|random] [--no-archiver] [--keep]
+#                  [--restore | --restore-only]
 #
 # Backs up one database with Lifeboat and with pgBackRest on this machine in one run, plus the
 # reference tools (pg_basebackup -Ft, tar | zstd), then takes an incremental of each after an
 # UPDATE of 5% of the rows. Prints the machine, every measurement and the ratios.
+#
+# --restore also restores the newest full of each side, N times each: `pgbackrest restore`
+# (process-max 2, then the server started and recovered to consistency) against `lifeboat
+# restore --until-consistent` (layout, WAL, recovery and validation of a running server).
+# --restore-only takes one full of each side (files source for Lifeboat) and measures only the
+# restores.
 #
 # The database is the six core `shop` tables at scale S (default 1, about 1 GB on disk) in a
 # dedicated PostgreSQL cluster on 127.0.0.1:$BENCH_PG_PORT (default 55442), never the stack's
@@ -24,14 +31,18 @@ RUNS=3
 UPDATE=mixed
 KEEP=false
 NO_ARCHIVER=false
+RESTORE=false
+RESTORE_ONLY=false
 while (($#)); do
   case "$1" in
+    --restore) RESTORE=true; shift ;;
+    --restore-only) RESTORE=true; RESTORE_ONLY=true; shift ;;
     --scale) SCALE="${2:?--scale needs a value such as 1 or 0.05}"; shift 2 ;;
     --runs) RUNS="${2:?--runs needs a number}"; shift 2 ;;
     --update) UPDATE="${2:?--update needs mixed, recent or random}"; shift 2 ;;
     --keep) KEEP=true; shift ;;
     --no-archiver) NO_ARCHIVER=true; shift ;;
-    *) die "usage: lifeboat bench [--scale S] [--runs N] [--update mixed|recent|random] [--no-archiver] [--keep] | lifeboat bench pipeline [...]" ;;
+    *) die "usage: lifeboat bench [--scale S] [--runs N] [--update mixed|recent|random] [--no-archiver] [--keep] [--restore | --restore-only] | lifeboat bench pipeline [...]" ;;
   esac
 done
 [[ "$SCALE" =~ ^[0-9]*\.?[0-9]+$ ]] || die "--scale '$SCALE' is not a positive number such as 1 or 0.05"
@@ -41,8 +52,12 @@ done
 BENCH_PG_PORT="${BENCH_PG_PORT:-55442}"
 BENCH_TEMPORAL_PORT="${BENCH_TEMPORAL_PORT:-7243}"
 BENCH_TEMPORAL_UI_PORT="${BENCH_TEMPORAL_UI_PORT:-8243}"
+# The restored servers of --restore listen here, one at a time.
+BENCH_RESTORE_PORT="${BENCH_RESTORE_PORT:-55444}"
 PGBACKREST_PROCESSES=2
 LIFEBOAT_READERS=2
+# Bundles a Lifeboat restore writes at once (restore.writers).
+LIFEBOAT_WRITERS="${BENCH_RESTORE_WRITERS:-4}"
 ZSTD_LEVEL=3
 
 BENCH="$LIFEBOAT_STATE/bench"
@@ -417,6 +432,8 @@ backup:
   destinations:
     - name: local
       url: file://$LREPO
+restore:
+  writers: $LIFEBOAT_WRITERS
 EOF
 }
 
@@ -721,6 +738,116 @@ run_optional_lifeboat() {
 }
 
 # ---------------------------------------------------------------------------------------------
+# Restores (--restore): the newest full of each side into $RESTORE_DIR, then a server on it.
+# pgBackRest's restore writes and fsyncs every file; Lifeboat's layout writes them and leaves the
+# flush to PostgreSQL, which syncs the whole data directory when it starts from a backup (its
+# recovery_init_sync_method): so the fair pair is the time to a server that has recovered to
+# consistency, and the layout alone is shown beside `pgbackrest restore` alone. Sizes are the
+# restored data directory without pg_wal (a started server adds its own segments).
+
+RESTORE_DIR="$BPG/restore-$SCALE_TAG"
+
+remove_restore() {
+  if [[ -f "$RESTORE_DIR/postmaster.pid" ]]; then
+    as_pg "$PGBIN/pg_ctl" -D "$RESTORE_DIR" -m immediate -w -t 60 stop >/dev/null 2>&1 || true
+  fi
+  rm -rf "$RESTORE_DIR" "$RESTORE_DIR.wal" "$RESTORE_DIR.log" "$RESTORE_DIR.lifeboat-restore"
+}
+
+# Seconds since the epoch, with fractions.
+now_s() { date +%s.%N; }
+
+run_pgbackrest_restore() {
+  remove_restore
+  require_free_port "$BENCH_RESTORE_PORT" "the benchmark's restored server"
+  as_pg mkdir -m 700 "$RESTORE_DIR"
+  local started
+  started="$(now_s)"
+  timed "${PGBACKREST[@]}" --pg1-path="$RESTORE_DIR" --type=immediate --target-action=promote restore ||
+    die "pgbackrest restore failed; see $BPG/pgbackrest-log"
+  local restore_wall="$WALL" restore_cpu="$CLIENT_CPU" size
+  size="$(du -sb --exclude=pg_wal "$RESTORE_DIR" | cut -f1)"
+  record "pgBackRest restore" "$restore_wall" "$restore_cpu" 0 "$size" "process-max $PGBACKREST_PROCESSES, --type=immediate; writes and fsyncs"
+  # The restored configuration is the bench cluster's: another port, no archiving into its repo.
+  as_pg "$PGBIN/pg_ctl" -D "$RESTORE_DIR" -l "$RESTORE_DIR.log" -w -t 600 -o \
+    "-p $BENCH_RESTORE_PORT -c archive_mode=off -c unix_socket_directories=$BPG -c cluster_name=bench-restore" \
+    start >/dev/null || die "the server restored by pgBackRest did not start: $(tail -n 5 "$RESTORE_DIR.log" 2>/dev/null | tr '\n' ' ')"
+  until [[ "$(PGPASSWORD="$PG_PASSWORD" "$PGBIN/psql" -h 127.0.0.1 -p "$BENCH_RESTORE_PORT" -U postgres -X -Atc \
+    "SELECT NOT pg_is_in_recovery()" postgres 2>/dev/null)" == t ]]; do
+    sleep 0.1
+  done
+  local total
+  total="$(printf '%.2f' "$(echo "$(now_s) - $started" | bc -l)")"
+  record "pgBackRest restore + start + recovery" "$total" "$restore_cpu" 0 "$size" "to a promoted server; CPU of the restore command only"
+  log "  pgBackRest restore: ${restore_wall}s (${restore_cpu}s CPU), to a promoted server ${total}s, $size bytes"
+  remove_restore
+}
+
+run_lifeboat_restore() {
+  local id="$1"
+  remove_restore
+  require_free_port "$BENCH_RESTORE_PORT" "the benchmark's restored server"
+  local out="$BENCH/restore-cli.out" worker_before worker_after
+  worker_before="$(proc_ticks "$WORKER_PID")"
+  timed "${LIFEBOAT_ENV[@]}" java -jar "$CLI_JAR" restore --backup "$id" --until-consistent --from local \
+    --to "$RESTORE_DIR" --port "$BENCH_RESTORE_PORT" --config "$LCONF" --cluster bench >"$out" 2>&1 || {
+    cat "$out" >&2
+    die "lifeboat restore --backup $id failed"
+  }
+  worker_after="$(proc_ticks "$WORKER_PID")"
+  local worker_cpu cpu size layout wal recovery validate
+  worker_cpu="$(seconds_of_ticks $((worker_after - worker_before)))"
+  cpu="$(echo "$worker_cpu + $CLIENT_CPU" | bc -l)"
+  size="$(du -sb --exclude=pg_wal "$RESTORE_DIR" | cut -f1)"
+  layout="$(sed -n 's/^  layout *\([0-9.]*\) s.*/\1/p' "$out")"
+  wal="$(sed -n 's/^  WAL *\([0-9.]*\) s.*/\1/p' "$out")"
+  recovery="$(sed -n 's/^  recovery *\([0-9.]*\) s.*/\1/p' "$out")"
+  validate="$(sed -n 's/^  validate *\([0-9.]*\) s.*/\1/p' "$out")"
+  [[ -n "$layout" && -n "$wal" && -n "$recovery" ]] || { cat "$out" >&2; die "could not read the phases from the restore's report"; }
+  # The report's phases are measured by the activities; the CLI's wall adds its JVM start, the
+  # workflow's scheduling and the validation (row counts, amcheck).
+  record "Lifeboat restore, layout" "$layout" "$cpu" 0 "$size" "writers $LIFEBOAT_WRITERS; worker ${worker_cpu}s + client ${CLIENT_CPU}s CPU for the whole restore; $id"
+  record "Lifeboat restore, layout + WAL + recovery" "$(echo "$layout + $wal + $recovery" | bc -l)" "$cpu" 0 "$size" "to a promoted server (the report's phases)"
+  record "Lifeboat restore CLI, end to end" "$WALL" "$cpu" 0 "$size" "incl. validation ${validate}s (row counts, amcheck) and JVM start"
+  log "  Lifeboat restore: layout ${layout}s, WAL ${wal}s, recovery ${recovery}s, validate ${validate}s; CLI ${WALL}s; ${cpu}s CPU; $size bytes"
+  remove_restore
+}
+
+# The same restore started by the `temporal` CLI (Go, a few milliseconds of CPU), as the scheduled
+# test restores start it: no Lifeboat CLI JVM competes with the worker for the two cores. The
+# phases come from the report in the workflow's result, unrounded.
+RESTORE_SEQ=0
+run_lifeboat_restore_no_cli() {
+  local id="$1"
+  remove_restore
+  require_free_port "$BENCH_RESTORE_PORT" "the benchmark's restored server"
+  RESTORE_SEQ=$((RESTORE_SEQ + 1))
+  local out="$BENCH/restore-temporal.out" worker_before worker_after
+  worker_before="$(proc_ticks "$WORKER_PID")"
+  timed "$TEMPORAL" --address "127.0.0.1:$BENCH_TEMPORAL_PORT" workflow execute --type RestoreWorkflow \
+    --task-queue lifeboat --workflow-id "restore-bench-$$-$RESTORE_SEQ" --output json --input \
+    "{\"cluster\":\"bench\",\"backupId\":\"$id\",\"untilConsistent\":true,\"destination\":\"local\",\"directory\":\"$RESTORE_DIR\",\"port\":$BENCH_RESTORE_PORT}" \
+    >"$out" 2>&1 || {
+    cat "$out" >&2
+    die "the RestoreWorkflow of $id started by the temporal CLI failed"
+  }
+  worker_after="$(proc_ticks "$WORKER_PID")"
+  local worker_cpu cpu size phases layout to_server
+  worker_cpu="$(seconds_of_ticks $((worker_after - worker_before)))"
+  cpu="$(echo "$worker_cpu + $CLIENT_CPU" | bc -l)"
+  size="$(du -sb --exclude=pg_wal "$RESTORE_DIR" | cut -f1)"
+  phases="$(python3 -c 'import json, sys
+report = json.load(open(sys.argv[1]))["result"]
+layout, wal, recovery = (report[k]["seconds"] for k in ("layout", "wal", "recovery"))
+print("%.2f %.2f" % (layout, layout + wal + recovery))' "$out")" || { cat "$out" >&2; die "could not read the phases from the workflow's result"; }
+  read -r layout to_server <<<"$phases"
+  record "Lifeboat restore, layout, no CLI" "$layout" "$cpu" 0 "$size" "started by the temporal CLI; worker ${worker_cpu}s + client ${CLIENT_CPU}s CPU for the whole restore"
+  record "Lifeboat restore, layout + WAL + recovery, no CLI" "$to_server" "$cpu" 0 "$size" "to a promoted server (the report's phases)"
+  log "  Lifeboat restore, no CLI: layout ${layout}s, to a promoted server ${to_server}s; workflow ${WALL}s; ${cpu}s CPU; $size bytes"
+  remove_restore
+}
+
+# ---------------------------------------------------------------------------------------------
 # The 5% update. Each of the six tables gets one statement an application would run (price
 # changes, logins, views, settlements, alert sends); which rows depends on --update:
 #   recent  the newest 5% of each table (OLTP writes favour recent rows),
@@ -774,6 +901,7 @@ update_rows() {
 # ---------------------------------------------------------------------------------------------
 
 cleanup() {
+  [[ "$RESTORE" == true ]] && remove_restore
   stop_archiver
   stop_lifeboat
   # Never leave the archiver's slot behind: it would keep WAL on the bench cluster forever.
@@ -802,7 +930,13 @@ log "warming the page cache (tar of the data directory to /dev/null)"
 tar -cf - -C "$DATA" . 2>/dev/null | cat >/dev/null || true
 
 FULL_PARENT=""
-for run in $(seq 1 "$RUNS"); do
+if [[ "$RESTORE_ONLY" == true ]]; then
+  log "--restore-only: one full of each side, then $RUNS restore(s) of each"
+  run_pgbackrest full "pgBackRest full"
+  run_optional_lifeboat "Lifeboat full (files)" full --source files || die "--restore-only needs the files source"
+  FULL_PARENT="$LAST_LIFEBOAT_ID"
+fi
+for run in $(seq 1 "$([[ "$RESTORE_ONLY" == true ]] && echo 0 || echo "$RUNS")"); do
   log "run $run of $RUNS (database $DB_BYTES bytes)"
   run_pgbackrest full "pgBackRest full"
   run_lifeboat "Lifeboat full (stream)" full --source stream
@@ -818,8 +952,18 @@ for run in $(seq 1 "$RUNS"); do
   run_tar_zstd 3
 done
 
-log "incremental: UPDATE 5% of the rows, then pgBackRest --type=incr and Lifeboat incremental (parent $FULL_PARENT)"
+if [[ "$RESTORE" == true ]]; then
+  log "restores: the newest full of each side (pgBackRest's, and Lifeboat's $FULL_PARENT), $RUNS time(s) each"
+  for run in $(seq 1 "$RUNS"); do
+    run_pgbackrest_restore
+    run_lifeboat_restore "$FULL_PARENT"
+    run_lifeboat_restore_no_cli "$FULL_PARENT"
+  done
+fi
+
 UPDATED=""
+if [[ "$RESTORE_ONLY" != true ]]; then
+log "incremental: UPDATE 5% of the rows, then pgBackRest --type=incr and Lifeboat incremental (parent $FULL_PARENT)"
 update_rows
 run_pgbackrest incr "pgBackRest incr"
 if [[ "$ARCHIVER" == on ]]; then
@@ -830,6 +974,9 @@ fi
 # One incremental only: a second one on the same parent would also carry the first one's WAL.
 run_optional_lifeboat "Lifeboat incremental" incremental --parent "$FULL_PARENT" || true
 WAL_SPAN="$(wal_span "$FULL_PARENT" "$LAST_LIFEBOAT_ID")"
+else
+  WAL_SPAN="--restore-only: no incremental"
+fi
 stop_archiver
 LOAD_AFTER="$(uptime)"
 if [[ "$ARCHIVER" == on ]]; then
@@ -917,6 +1064,18 @@ ratio("Lifeboat full (files), no CLI", "tar | zstd -1 -T2")
 ratio("Lifeboat full (stream)", "tar | zstd -1 -T2")
 ratio("Lifeboat full (stream), no CLI", "tar | zstd -1 -T2")
 print()
+if "pgBackRest restore" in med:
+    ratio("Lifeboat restore, layout", "pgBackRest restore")
+    ratio("Lifeboat restore, layout + WAL + recovery", "pgBackRest restore + start + recovery")
+    ratio("Lifeboat restore CLI, end to end", "pgBackRest restore + start + recovery")
+    ratio("Lifeboat restore, layout, no CLI", "pgBackRest restore")
+    ratio("Lifeboat restore, layout + WAL + recovery, no CLI", "pgBackRest restore + start + recovery")
+    for ours in ("Lifeboat restore, layout + WAL + recovery", "Lifeboat restore, layout + WAL + recovery, no CLI"):
+        a, b = med.get(ours), med.get("pgBackRest restore + start + recovery")
+        if a and b:
+            print("target (%s): time to a recovered server <= 1.2x pgBackRest's: %s (%.2fx: %.2f / %.2f s)"
+                  % (ours, "MET" if a["wall"] <= 1.2 * b["wall"] else "NOT MET", a["wall"] / b["wall"], a["wall"], b["wall"]))
+    print()
 def incr(name, full):
     i, f = med.get(name), med.get(full)
     if not i or not f:

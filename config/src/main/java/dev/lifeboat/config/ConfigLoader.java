@@ -38,7 +38,7 @@ public final class ConfigLoader {
 
   private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
   private static final Set<String> TOP_KEYS =
-      Set.of("temporal", "worker", "secrets", "clusters", "backup");
+      Set.of("temporal", "worker", "secrets", "clusters", "backup", "restore");
   private static final Set<String> BACKUP_KEYS =
       Set.of(
           "strategy",
@@ -255,13 +255,17 @@ public final class ConfigLoader {
         }
       }
       BackupSettings backup = backup(root, base, secretsDir);
+      RestoreSettings restore =
+          new RestoreSection(environment, interpolator, problems::add)
+              .read(root.get("restore"), clusters.keySet());
       return new LifeboatConfig(
           source,
           new TemporalSettings(address, namespace, stripSlash(ui)),
           new WorkerSettings(regions, metricsHost, metricsPort),
           secretsDir,
           clusters,
-          backup);
+          backup,
+          restore);
     }
 
     /**

@@ -20,6 +20,7 @@ import java.util.Set;
  * @param secretsDir the folder of secret files ({@code <dir>/<secret-name>})
  * @param clusters clusters by name, in file order
  * @param backup the backup settings, or null when neither the file nor BACKUP_* configure backups
+ * @param restore the restore settings; {@link RestoreSettings#DEFAULTS} without a restore section
  */
 public record LifeboatConfig(
     Path source,
@@ -27,10 +28,12 @@ public record LifeboatConfig(
     WorkerSettings worker,
     Path secretsDir,
     Map<String, ClusterSpec> clusters,
-    BackupSettings backup) {
+    BackupSettings backup,
+    RestoreSettings restore) {
 
   public LifeboatConfig {
     clusters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(clusters));
+    restore = restore == null ? RestoreSettings.DEFAULTS : restore;
   }
 
   /**

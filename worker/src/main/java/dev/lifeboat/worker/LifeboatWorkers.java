@@ -22,6 +22,7 @@ import dev.lifeboat.workflows.failover.DisasterSimulationWorkflowImpl;
 import dev.lifeboat.workflows.failover.FailbackWorkflowImpl;
 import dev.lifeboat.workflows.failover.FailoverWorkflowImpl;
 import dev.lifeboat.workflows.health.ClusterHealthWorkflowImpl;
+import dev.lifeboat.workflows.restore.RandomTestRestoreWorkflowImpl;
 import dev.lifeboat.workflows.restore.RestoreWorkflowImpl;
 import dev.lifeboat.workflows.restore.TableRestoreWorkflowImpl;
 import io.temporal.worker.Worker;
@@ -89,6 +90,7 @@ public final class LifeboatWorkers {
         RetentionWorkflowImpl.class,
         WalArchiverWorkflowImpl.class,
         RestoreWorkflowImpl.class,
+        RandomTestRestoreWorkflowImpl.class,
         TableRestoreWorkflowImpl.class,
         FailoverWorkflowImpl.class,
         FailbackWorkflowImpl.class,

@@ -2,6 +2,7 @@ package dev.lifeboat.worker;
 
 import com.uber.m3.tally.RootScopeBuilder;
 import com.uber.m3.tally.Scope;
+import dev.lifeboat.activities.secrets.SecretResolver;
 import dev.lifeboat.config.ConfigException;
 import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.config.LifeboatConfig;
@@ -17,6 +18,7 @@ import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.worker.WorkerFactory;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -80,6 +82,14 @@ public final class WorkerMain {
       }
     }
 
+    ProofAgeMetrics proofAge =
+        new ProofAgeMetrics(
+                config,
+                new SecretResolver(config.secretsDir(), System.getenv()),
+                registry,
+                Clock.systemUTC())
+            .start();
+
     factory.start();
     log.info(
         "worker connected to {} namespace {}, polling {}, metrics {}",
@@ -100,6 +110,7 @@ public final class WorkerMain {
                   factory.shutdown();
                   factory.awaitTermination(20, java.util.concurrent.TimeUnit.SECONDS);
                   service.shutdown();
+                  proofAge.close();
                   if (endpoint != null) {
                     endpoint.close();
                   }

@@ -32,7 +32,6 @@ import dev.lifeboat.workflows.model.VerificationSummary;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
@@ -41,7 +40,6 @@ import io.temporal.client.WorkflowStub;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.worker.WorkerFactory;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -65,9 +63,6 @@ import org.junit.jupiter.api.io.TempDir;
  * object afterwards.
  */
 class BackupWorkflowIT {
-
-  private static final Path WORKER_JAR =
-      RealStack.ROOT.resolve("worker/target/lifeboat-worker.jar");
 
   @TempDir Path dir;
   private Map<String, String> env;
@@ -175,20 +170,24 @@ class BackupWorkflowIT {
     Map<String, String> workerEnv = new HashMap<>(env);
     workerEnv.put("BACKUP_MAX_RATE", "8M");
     String workflowId = "backup-shop-it-kill-" + UUID.randomUUID();
-    Process first = startWorker(workerEnv);
-    Process second = null;
+    WorkerProcess first = WorkerProcess.start(workerEnv, dir);
+    WorkerProcess second = null;
     try {
       // The stream source honours BACKUP_MAX_RATE; the files source reads at disk speed.
       WorkflowExecution execution =
           WorkflowClient.start(
               newBackup(workflowId)::backup,
               new BackupRequest("shop", "full", null, List.of(), 0, "stream", null));
-      awaitStartedActivity(execution, "Backup_TakeFull", Duration.ofSeconds(90));
+      WorkerProcess.awaitStartedActivity(
+          service,
+          config.temporal().namespace(),
+          execution,
+          "Backup_TakeFull",
+          Duration.ofSeconds(90));
       Thread.sleep(1500);
-      first.destroyForcibly(); // SIGKILL: no shutdown hook, no goodbye to the server.
-      assertThat(first.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      first.kill();
 
-      second = startWorker(workerEnv);
+      second = WorkerProcess.start(workerEnv, dir);
       BackupResult result =
           WorkflowStub.fromTyped(client.newWorkflowStub(BackupWorkflow.class, workflowId))
               .getResult(4, TimeUnit.MINUTES, BackupResult.class);
@@ -201,10 +200,9 @@ class BackupWorkflowIT {
         assertIntactWithoutOrphans(destination, result.backupId());
       }
     } finally {
-      first.destroyForcibly();
+      first.kill();
       if (second != null) {
-        second.destroy();
-        second.waitFor(30, TimeUnit.SECONDS);
+        second.close();
       }
     }
   }
@@ -313,53 +311,6 @@ class BackupWorkflowIT {
       }
     }
     return counts;
-  }
-
-  private Process startWorker(Map<String, String> workerEnv) throws Exception {
-    int metricsPort;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      metricsPort = socket.getLocalPort();
-    }
-    ProcessBuilder builder =
-        new ProcessBuilder(
-                "java",
-                "-jar",
-                WORKER_JAR.toString(),
-                RealStack.ROOT.resolve("lifeboat.yaml").toString())
-            .directory(RealStack.ROOT.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("worker-" + metricsPort + ".log").toFile());
-    builder.environment().putAll(workerEnv);
-    builder.environment().put("LIFEBOAT_METRICS_PORT", Integer.toString(metricsPort));
-    return builder.start();
-  }
-
-  private void awaitStartedActivity(WorkflowExecution execution, String type, Duration timeout)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      boolean started =
-          service
-              .blockingStub()
-              .describeWorkflowExecution(
-                  DescribeWorkflowExecutionRequest.newBuilder()
-                      .setNamespace(config.temporal().namespace())
-                      .setExecution(execution)
-                      .build())
-              .getPendingActivitiesList()
-              .stream()
-              .anyMatch(
-                  a ->
-                      a.getActivityType().getName().equals(type)
-                          && a.getState()
-                              == io.temporal.api.enums.v1.PendingActivityState
-                                  .PENDING_ACTIVITY_STATE_STARTED);
-      if (started) {
-        return;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError(type + " did not start within " + timeout);
   }
 
   private int takeFullAttempts(WorkflowExecution execution) {

@@ -31,12 +31,22 @@ final class InProcessStack implements AutoCloseable {
 
   /** Connects and starts the workers; {@code dir} holds the test's key, NAS folder and spool. */
   InProcessStack(Path dir) {
+    this(dir, RealStack.ROOT.resolve("lifeboat.yaml"));
+  }
+
+  /**
+   * The same with another configuration file, such as a copy of the repository's lifeboat.yaml with
+   * a different {@code restore} section (its secrets stay the repository's).
+   */
+  InProcessStack(Path dir, Path configFile) {
     env = new HashMap<>(System.getenv());
     env.put("LIFEBOAT_KEY_FILE", dir.resolve("kek.json").toString());
     env.put("LIFEBOAT_NAS_DIR", dir.resolve("nas").toString());
     env.put("LIFEBOAT_WAL_SPOOL", dir.resolve("spool").toString());
     env.put("BACKUP_BUCKET", "lifeboat-it");
-    config = new ConfigLoader(env).load(RealStack.ROOT.resolve("lifeboat.yaml"));
+    env.putIfAbsent(
+        "LIFEBOAT_SECRETS_DIR", RealStack.ROOT.resolve(".tools/state/secrets").toString());
+    config = new ConfigLoader(env).load(configFile);
     service =
         WorkflowServiceStubs.newServiceStubs(
             WorkflowServiceStubsOptions.newBuilder()

@@ -28,7 +28,6 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -58,8 +57,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class WalArchiverIT {
 
-  private static final Path WORKER_JAR =
-      RealStack.ROOT.resolve("worker/target/lifeboat-worker.jar");
   private static final String SLOT = "lifeboat_archiver_shop_it";
   private static final long SEGMENT = WalSegments.DEFAULT_SEGMENT_SIZE;
 
@@ -112,8 +109,8 @@ class WalArchiverIT {
   @Test
   void aWorkerKilledWhileArchivingLeavesNoGapAndTheLagIsReported() throws Exception {
     String workflowId = "wal-archiver-shop-it-" + UUID.randomUUID();
-    Process first = startWorker();
-    Process second = null;
+    WorkerProcess first = WorkerProcess.start(env, OUTPUT);
+    WorkerProcess second = null;
     WalArchiverWorkflow archiver =
         client.newWorkflowStub(
             WalArchiverWorkflow.class,
@@ -160,12 +157,11 @@ class WalArchiverIT {
 
       // SIGKILL the worker mid-stream, keep writing while it is gone, then start another one.
       writeRows(500);
-      first.destroyForcibly();
-      assertThat(first.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      first.kill();
       for (int i = 0; i < 3; i++) {
         writeAndSwitch(300);
       }
-      second = startWorker();
+      second = WorkerProcess.start(env, OUTPUT);
       String last = writeAndSwitch(300);
       String newest = segmentBefore(last);
       awaitStatus(
@@ -215,10 +211,9 @@ class WalArchiverIT {
       assertThat(slotExists()).as("stop(true) dropped the slot").isFalse();
       WorkflowStub.fromTyped(archiver).getResult(1, TimeUnit.MINUTES, Void.class);
     } finally {
-      first.destroyForcibly();
+      first.kill();
       if (second != null) {
-        second.destroy();
-        second.waitFor(30, TimeUnit.SECONDS);
+        second.close();
       }
       try {
         client.newUntypedWorkflowStub(workflowId).terminate("test over");
@@ -328,24 +323,5 @@ class WalArchiverIT {
         .mapToInt(a -> a.getAttempt())
         .max()
         .orElse(0);
-  }
-
-  private Process startWorker() throws Exception {
-    int metricsPort;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      metricsPort = socket.getLocalPort();
-    }
-    ProcessBuilder builder =
-        new ProcessBuilder(
-                "java",
-                "-jar",
-                WORKER_JAR.toString(),
-                RealStack.ROOT.resolve("lifeboat.yaml").toString())
-            .directory(RealStack.ROOT.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(OUTPUT.resolve("worker-" + metricsPort + ".log").toFile());
-    builder.environment().putAll(env);
-    builder.environment().put("LIFEBOAT_METRICS_PORT", Integer.toString(metricsPort));
-    return builder.start();
   }
 }

@@ -47,7 +47,10 @@ class WorkerProcessIT {
                 .build());
     try {
       String metrics = awaitMetrics(metricsPort, worker, "jvm_memory");
-      assertThat(metrics).contains("jvm_memory_used_bytes");
+      assertThat(metrics)
+          .contains("jvm_memory_used_bytes")
+          .contains("lifeboat_restore_last_proven_timestamp_seconds{cluster=\"shop\"}")
+          .contains("lifeboat_restore_last_proven_age_seconds{cluster=\"shop\"}");
 
       WorkflowClient client =
           WorkflowClient.newInstance(

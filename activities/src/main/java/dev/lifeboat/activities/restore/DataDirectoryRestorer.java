@@ -46,12 +46,21 @@ public final class DataDirectoryRestorer {
   public static Manifest restore(
       BackupStore store, String cluster, String backupId, KeyProvider kek, Path target)
       throws IOException {
-    return restore(store, cluster, backupId, kek, target, ProgressListener.NONE);
+    return restore(
+        store,
+        cluster,
+        backupId,
+        kek,
+        target,
+        ProgressListener.NONE,
+        dev.lifeboat.config.RestoreSettings.DEFAULT_WRITERS);
   }
 
   /**
    * Restores a backup, telling {@code progress} how many plain bytes were written so far (about the
    * chain's raw size at the end).
+   *
+   * @param writers bundles of a {@code files} backup written at once
    */
   public static Manifest restore(
       BackupStore store,
@@ -59,22 +68,22 @@ public final class DataDirectoryRestorer {
       String backupId,
       KeyProvider kek,
       Path target,
-      ProgressListener progress)
+      ProgressListener progress,
+      int writers)
       throws IOException {
-    if (Files.exists(target)) {
-      try (Stream<Path> entries = Files.list(target)) {
-        if (entries.findAny().isPresent()) {
-          throw new IOException(
-              "refusing to restore into " + target + ": it is not empty; choose a new folder");
-        }
-      }
+    if (!isEmpty(target)) {
+      throw new IOException(
+          "refusing to restore into "
+              + target
+              + ": it is not empty; choose a new folder, or pass --in-place --force to move it"
+              + " aside first");
     }
     Manifest manifest = ManifestStore.read(store, cluster, backupId);
     if (Manifest.METHOD_FILES.equals(manifest.method())) {
       List<Manifest> chain = BackupChain.of(store, manifest);
       Files.createDirectories(target);
       try {
-        FileSetRestorer.apply(store, chain, kek, target, progress);
+        FileSetRestorer.apply(store, chain, kek, target, progress, writers);
       } catch (IOException | RuntimeException e) {
         deleteTree(target);
         throw e;
@@ -128,6 +137,16 @@ public final class DataDirectoryRestorer {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while extracting into " + target, e);
+    }
+  }
+
+  /** Whether a folder is missing or has nothing in it. */
+  static boolean isEmpty(Path folder) throws IOException {
+    if (!Files.exists(folder)) {
+      return true;
+    }
+    try (Stream<Path> entries = Files.list(folder)) {
+      return entries.findAny().isEmpty();
     }
   }
 

@@ -46,24 +46,26 @@ import java.util.concurrent.Future;
  */
 final class FileSetRestorer {
 
-  /** Bundles fetched, verified, decrypted and written at once. */
-  static final int WRITERS = 4;
-
   private FileSetRestorer() {}
 
-  /** Applies every layer of the chain into {@code target}, which exists and is empty. */
+  /**
+   * Applies every layer of the chain into {@code target}, which exists and is empty.
+   *
+   * @param writers bundles of a layer fetched, verified, decrypted and written at once
+   */
   static void apply(
       BackupStore store,
       List<Manifest> chain,
       KeyProvider kek,
       Path target,
-      ProgressListener progress)
+      ProgressListener progress,
+      int writers)
       throws IOException {
     // Written by several bundle writers at once.
     Set<String> present = ConcurrentHashMap.newKeySet();
     ProgressInputStream.Counter written = new ProgressInputStream.Counter(progress);
     for (Manifest layer : chain) {
-      applyLayer(store, layer, kek, target, present, written);
+      applyLayer(store, layer, kek, target, present, written, writers);
     }
     Manifest last = chain.get(chain.size() - 1);
     for (String directory : last.directories()) {
@@ -80,7 +82,8 @@ final class FileSetRestorer {
       KeyProvider kek,
       Path target,
       Set<String> present,
-      ProgressInputStream.Counter written)
+      ProgressInputStream.Counter written,
+      int writers)
       throws IOException {
     Set<String> listed = new HashSet<>();
     for (FileEntry entry : layer.files()) {
@@ -139,17 +142,17 @@ final class FileSetRestorer {
             return null;
           });
     }
-    runAll(bundles);
+    runAll(bundles, writers);
   }
 
   /**
-   * Runs a layer's bundles with {@link #WRITERS} at once: each bundle holds different files, so
-   * they are independent; the first failure cancels the rest.
+   * Runs a layer's bundles {@code writers} at once: each bundle holds different files, so they are
+   * independent; the first failure cancels the rest.
    */
-  private static void runAll(List<Callable<Void>> bundles) throws IOException {
+  private static void runAll(List<Callable<Void>> bundles, int writers) throws IOException {
     ExecutorService pool =
         Executors.newFixedThreadPool(
-            Math.max(1, Math.min(WRITERS, bundles.size())),
+            Math.max(1, Math.min(writers, bundles.size())),
             runnable -> {
               Thread thread = new Thread(runnable, "lifeboat-restore-writer");
               thread.setDaemon(true);

@@ -23,6 +23,7 @@ import dev.lifeboat.workflows.common.ErrorTypes;
 import dev.lifeboat.workflows.model.ClusterSpec;
 import dev.lifeboat.workflows.model.Lsn;
 import dev.lifeboat.workflows.model.NodeSpec;
+import dev.lifeboat.workflows.model.QueryCheck;
 import dev.lifeboat.workflows.model.RecoveryOutcome;
 import dev.lifeboat.workflows.model.RestorePlan;
 import dev.lifeboat.workflows.model.RestoreReport;
@@ -31,6 +32,7 @@ import dev.lifeboat.workflows.model.RestoreStep;
 import dev.lifeboat.workflows.model.RestoreTask;
 import dev.lifeboat.workflows.model.TransferProgress;
 import dev.lifeboat.workflows.model.ValidationOutcome;
+import dev.lifeboat.workflows.model.ValidationQuery;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
@@ -65,6 +67,22 @@ public final class RestoreActivitiesImpl implements RestoreActivities {
 
   /** WAL archived this long after the target is not needed to reach it. */
   static final Duration WAL_MARGIN = Duration.ofMinutes(1);
+
+  /** Beside the directory: which restore owns it, and where an in-place restore moved the old. */
+  private static final String MARKER = ".lifeboat-restore";
+
+  private static final String ASIDE = "moved-aside: ";
+
+  private static final String OWNER = "owner: ";
+
+  /** What a replaced table that was not in the primary (dropped by mistake) is reported with. */
+  static final String NOTHING_KEPT = "(nothing kept: it was not in the primary)";
+
+  /** What a validation query that returns no row is reported as. */
+  static final String NO_ROWS = "(no rows)";
+
+  private static final DateTimeFormatter ASIDE_TIME =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
 
   private static final DateTimeFormatter TARGET_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS'+00'");
@@ -221,17 +239,28 @@ public final class RestoreActivitiesImpl implements RestoreActivities {
         objects += manifest.objects().size();
       }
       java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+      String aside;
       try (Ticker ticker =
           new Ticker(Activity.getExecutionContext(), "laying out", written::get, raw)) {
-        claim(task);
+        aside = claim(task);
         DataDirectoryRestorer.restore(
-            store, request.cluster(), task.plan().backupId(), kek(), directory, written::set);
+            store,
+            request.cluster(),
+            task.plan().backupId(),
+            kek(),
+            directory,
+            WriteThrottle.of(written::set, config.restore().maxBytesPerSecond()),
+            config.restore().writers());
       }
       return new RestoreStep(
           seconds(started),
           stored,
           objects,
-          "laid out " + String.join(" -> ", task.plan().chain()) + " into " + directory);
+          "laid out "
+              + String.join(" -> ", task.plan().chain())
+              + " into "
+              + directory
+              + (aside == null ? "" : " (its old contents moved aside to " + aside + ")"));
     } catch (ObjectIntegrityException | ManifestException e) {
       throw ApplicationFailure.newNonRetryableFailure(
           "backup " + task.plan().backupId() + ": " + e.getMessage(), ErrorTypes.RESTORE_FAILED);
@@ -247,21 +276,89 @@ public final class RestoreActivitiesImpl implements RestoreActivities {
 
   /**
    * Marks the directory as this restore's before writing it, so a retry after a crash knows the
-   * half-written directory is its own to remove, and never removes anyone else's.
+   * half-written directory is its own to remove, and never removes anyone else's. With {@code
+   * inPlace}, a non-empty directory is first moved aside (and the marker says where, so a teardown
+   * moves it back); the move comes before the marker, so a crash between the two leaves the old
+   * directory aside and no claim on the new one, and the retry simply starts again.
    */
-  private void claim(RestoreTask task) throws IOException {
+  private String claim(RestoreTask task) throws IOException {
     Path directory = Path.of(task.request().directory());
-    Path marker = sibling(directory, ".lifeboat-restore");
-    if (Files.exists(marker)) {
+    Path marker = sibling(directory, MARKER);
+    String aside = null;
+    // A scratch directory is Lifeboat's own, so a claim left by an earlier test restore that died
+    // is taken over; any other restore's directory is treated like any non-empty directory.
+    if (ownedBy(marker, task) || (task.request().scratch() && Files.exists(marker))) {
+      aside = movedAside(marker);
       new RestoredServer(directory, task.request().port()).stop();
       DataDirectoryRestorer.deleteTree(directory);
       DataDirectoryRestorer.deleteTree(stage(directory));
     }
+    if (!DataDirectoryRestorer.isEmpty(directory)) {
+      if (!task.request().inPlace()) {
+        throw new IOException(
+            "refusing to restore into "
+                + directory
+                + ": it is not empty; choose a new folder, or pass --in-place --force to move it"
+                + " aside first");
+      }
+      Optional<Long> pid = RestoredServer.runningPid(directory);
+      if (pid.isPresent()) {
+        throw new IOException(
+            "refusing to restore into "
+                + directory
+                + ": a PostgreSQL server (pid "
+                + pid.get()
+                + ") is running on it; stop it first (pg_ctl -D "
+                + directory
+                + " stop), then restore in place again");
+      }
+      Path target =
+          sibling(
+              directory,
+              ".before-restore-" + ASIDE_TIME.format(clock.instant().atZone(ZoneOffset.UTC)));
+      Files.move(directory, target, StandardCopyOption.ATOMIC_MOVE);
+      aside = target.toString();
+    }
     Files.createDirectories(directory.toAbsolutePath().getParent());
     Files.writeString(
         marker,
-        "restore of " + task.plan().backupId() + " of " + task.request().cluster() + "\n",
+        "restore of "
+            + task.plan().backupId()
+            + " of "
+            + task.request().cluster()
+            + "\n"
+            + (task.owner() == null ? "" : OWNER + task.owner() + "\n")
+            + (aside == null ? "" : ASIDE + aside + "\n"),
         StandardCharsets.UTF_8);
+    return aside;
+  }
+
+  /** Where a claim moved the old directory aside, or null. */
+  private static String movedAside(Path marker) throws IOException {
+    return markerLine(marker, ASIDE);
+  }
+
+  /**
+   * Whether the claim marker is this restore's: it names the task's owner (a marker without an
+   * owner, or a task without one, comes from before owners existed and is taken as its own).
+   */
+  private static boolean ownedBy(Path marker, RestoreTask task) throws IOException {
+    if (!Files.exists(marker)) {
+      return false;
+    }
+    String owner = markerLine(marker, OWNER);
+    return owner == null || task.owner() == null || owner.equals(task.owner());
+  }
+
+  private static String markerLine(Path marker, String prefix) throws IOException {
+    if (!Files.exists(marker)) {
+      return null;
+    }
+    return Files.readAllLines(marker, StandardCharsets.UTF_8).stream()
+        .filter(line -> line.startsWith(prefix))
+        .map(line -> line.substring(prefix.length()))
+        .findFirst()
+        .orElse(null);
   }
 
   @Override
@@ -383,21 +480,29 @@ public final class RestoreActivitiesImpl implements RestoreActivities {
                 "hot_standby=on",
                 "cluster_name=" + request.cluster() + "-restore"));
       }
+      long lastAliveCheck = 0;
       while (true) {
         context.heartbeat(new TransferProgress("recovering", 0, 0));
         Optional<RecoveryOutcome> outcome = probe(task, started);
         if (outcome.isPresent()) {
           return outcome.get();
         }
-        if (!server.running() && Duration.between(started, clock.instant()).toSeconds() > 5) {
-          throw ApplicationFailure.newNonRetryableFailure(
-              "the restored server on port "
-                  + request.port()
-                  + " stopped during recovery: "
-                  + server.lastErrors(),
-              ErrorTypes.RESTORE_FAILED);
+        long elapsed = Duration.between(started, clock.instant()).toMillis();
+        // pg_ctl status is a process of its own: once a second is enough to notice a dead server.
+        if (elapsed > 5_000 && elapsed - lastAliveCheck >= 1_000) {
+          lastAliveCheck = elapsed;
+          if (!server.running()) {
+            throw ApplicationFailure.newNonRetryableFailure(
+                "the restored server on port "
+                    + request.port()
+                    + " stopped during recovery: "
+                    + server.lastErrors(),
+                ErrorTypes.RESTORE_FAILED);
+          }
         }
-        Thread.sleep(500);
+        // Most restores reach their target within seconds, so poll closely at first; a long
+        // replay is probed once a second, since every probe is a new connection.
+        Thread.sleep(elapsed < 10_000 ? 100 : 1_000);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -440,6 +545,7 @@ public final class RestoreActivitiesImpl implements RestoreActivities {
     List<String> problems = new ArrayList<>();
     Map<String, Long> counts = new TreeMap<>();
     int indexes = 0;
+    List<QueryCheck> checks = List.of();
     try (Connection connection = connect(task);
         Statement sql = connection.createStatement()) {
       connection.setNetworkTimeout(Executors.newSingleThreadExecutor(), 600_000);
@@ -473,6 +579,18 @@ public final class RestoreActivitiesImpl implements RestoreActivities {
       if (promoted) {
         indexes = checkIndexes(sql, problems);
       }
+      checks = runQueries(connection, config.restore().validation(task.request().cluster()));
+      for (QueryCheck check : checks) {
+        if (!check.passed()) {
+          problems.add(
+              "validation query '"
+                  + check.name()
+                  + "' returned "
+                  + check.actual()
+                  + "; expected "
+                  + check.expected());
+        }
+      }
     } catch (SQLException | IOException e) {
       throw ApplicationFailure.newFailure(
           "cannot validate the restored server on port "
@@ -481,7 +599,58 @@ public final class RestoreActivitiesImpl implements RestoreActivities {
               + e.getMessage(),
           ErrorTypes.RESTORE_FAILED + "Retryable");
     }
-    return new ValidationOutcome(seconds(started), counts, indexes, problems);
+    return new ValidationOutcome(seconds(started), counts, indexes, problems, checks);
+  }
+
+  /**
+   * Runs the cluster's configured validation queries, each in a read-only transaction (a restored
+   * server that keeps running must not be changed by its checks) with a statement timeout, and
+   * compares the first column of the first row with the expected value. A query that fails is a
+   * failed check, with the error as its actual value.
+   */
+  private static List<QueryCheck> runQueries(Connection connection, List<ValidationQuery> queries)
+      throws SQLException {
+    List<QueryCheck> checks = new ArrayList<>();
+    if (queries.isEmpty()) {
+      return checks;
+    }
+    boolean autoCommit = connection.getAutoCommit();
+    connection.setAutoCommit(false);
+    connection.setReadOnly(true);
+    try {
+      for (ValidationQuery query : queries) {
+        String actual;
+        try (Statement sql = connection.createStatement()) {
+          sql.execute("SET LOCAL statement_timeout = '10min'");
+          try (ResultSet row = sql.executeQuery(query.sql())) {
+            actual = row.next() ? firstColumn(row) : NO_ROWS;
+          }
+          connection.commit();
+        } catch (SQLException e) {
+          connection.rollback();
+          actual = "an error: " + e.getMessage();
+        }
+        checks.add(
+            new QueryCheck(
+                query.name(), query.expect(), actual, query.expect().strip().equals(actual)));
+      }
+    } finally {
+      connection.setReadOnly(false);
+      connection.setAutoCommit(autoCommit);
+    }
+    return checks;
+  }
+
+  /** The first column as the text lifeboat.yaml would write it: true/false, null, digits. */
+  private static String firstColumn(ResultSet row) throws SQLException {
+    Object value = row.getObject(1);
+    if (value == null) {
+      return "null";
+    }
+    if (value instanceof Boolean bool) {
+      return bool.toString();
+    }
+    return row.getString(1).strip();
   }
 
   /** Row counts at the backup's end point must be the ones the manifest recorded. */
@@ -661,6 +830,228 @@ public final class RestoreActivitiesImpl implements RestoreActivities {
     return rows;
   }
 
+  @Override
+  public Map<String, String> replaceTables(
+      RestoreTask task,
+      NodeSpec primary,
+      List<String> tables,
+      String restoredSchema,
+      String replacedSchema) {
+    Map<String, String> replaced = new TreeMap<>();
+    String cluster = task.request().cluster();
+    try (Connection live = connections.open(primary, cluster, "table-replace")) {
+      live.setAutoCommit(false);
+      try (Statement sql = live.createStatement()) {
+        // Waiting behind a long transaction would hold every later query of the table hostage.
+        sql.execute("SET LOCAL lock_timeout = '30s'");
+        List<String> refusals = new ArrayList<>();
+        List<String> toSwap = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        for (String table : tables) {
+          String name = table.substring(table.indexOf('.') + 1);
+          String kept = replacedSchema + "." + name;
+          String copy = restoredSchema + "." + name;
+          boolean copyThere = exists(sql, copy);
+          if (!copyThere && (exists(sql, kept) || exists(sql, table))) {
+            // copyTables made the copy, so an earlier attempt swapped it and its answer was lost.
+            replaced.put(table, exists(sql, kept) ? kept : NOTHING_KEPT);
+            continue;
+          }
+          if (!copyThere) {
+            throw ApplicationFailure.newNonRetryableFailure(
+                "the restored copy " + copy + " is not in the primary; nothing was replaced",
+                ErrorTypes.INVALID_REQUEST);
+          }
+          if (!exists(sql, table)) {
+            // Dropped by mistake: the copy simply takes its place (without the foreign keys
+            // the scratch copy had to lose; add them back by hand).
+            missing.add(table);
+            continue;
+          }
+          sql.execute("LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");
+          refusals.addAll(referrers(sql, table));
+          toSwap.add(table);
+        }
+        if (!refusals.isEmpty()) {
+          throw ApplicationFailure.newNonRetryableFailure(
+              String.join("; ", refusals)
+                  + ": replacing would leave them pointing at the old table. Nothing was replaced;"
+                  + " the restored copies are in schema "
+                  + restoredSchema
+                  + " to copy rows back from",
+              ErrorTypes.INVALID_REQUEST);
+        }
+        for (String table : missing) {
+          String name = table.substring(table.indexOf('.') + 1);
+          sql.execute(
+              "ALTER TABLE "
+                  + restoredSchema
+                  + "."
+                  + name
+                  + " SET SCHEMA "
+                  + table.substring(0, table.indexOf('.')));
+          replaced.put(table, NOTHING_KEPT);
+        }
+        if (!toSwap.isEmpty()) {
+          sql.execute("CREATE SCHEMA IF NOT EXISTS " + replacedSchema);
+        }
+        for (String table : toSwap) {
+          String schema = table.substring(0, table.indexOf('.'));
+          String name = table.substring(table.indexOf('.') + 1);
+          String kept = replacedSchema + "." + name;
+          String copy = restoredSchema + "." + name;
+          List<String> foreignKeys = new ArrayList<>();
+          try (ResultSet keys =
+              sql.executeQuery(
+                  "SELECT format('ALTER TABLE %s ADD CONSTRAINT %I %s', '"
+                      + table
+                      + "', conname, pg_get_constraintdef(oid)) FROM pg_constraint"
+                      + " WHERE contype = 'f' AND conrelid = '"
+                      + table
+                      + "'::regclass")) {
+            while (keys.next()) {
+              foreignKeys.add(keys.getString(1));
+            }
+          }
+          String owner;
+          try (ResultSet row =
+              sql.executeQuery(
+                  "SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = '"
+                      + table
+                      + "'::regclass")) {
+            row.next();
+            owner = row.getString(1);
+          }
+          List<String> sequenced = sequencedColumns(sql, table);
+          sql.execute("ALTER TABLE " + table + " SET SCHEMA " + replacedSchema);
+          sql.execute("ALTER TABLE " + copy + " SET SCHEMA " + schema);
+          for (String key : foreignKeys) {
+            // The old table keeps its constraint of that name; the new one takes the same name.
+            try (Statement add = live.createStatement()) {
+              add.execute(key);
+            } catch (SQLException e) {
+              throw ApplicationFailure.newNonRetryableFailure(
+                  "the restored rows of "
+                      + table
+                      + " break its foreign key ("
+                      + e.getMessage()
+                      + "): they refer to rows deleted since. Nothing was replaced; the restored"
+                      + " copies are in schema "
+                      + restoredSchema
+                      + " to copy rows back from",
+                  ErrorTypes.INVALID_REQUEST);
+            }
+          }
+          sql.execute("ALTER TABLE " + table + " OWNER TO \"" + owner.replace("\"", "\"\"") + "\"");
+          for (String column : sequenced) {
+            String quoted = column.replace("'", "''");
+            // Each table's own sequence moved with it: the kept one holds the live position.
+            try (ResultSet seq =
+                sql.executeQuery(
+                    "SELECT pg_get_serial_sequence('"
+                        + table
+                        + "', '"
+                        + quoted
+                        + "'), pg_get_serial_sequence('"
+                        + kept
+                        + "', '"
+                        + quoted
+                        + "')")) {
+              seq.next();
+              String fresh = seq.getString(1);
+              String old = seq.getString(2);
+              if (fresh != null && old != null) {
+                sql.execute(
+                    "SELECT setval('"
+                        + fresh
+                        + "', greatest((SELECT last_value FROM "
+                        + fresh
+                        + "), (SELECT last_value FROM "
+                        + old
+                        + ")))");
+              }
+            }
+          }
+          replaced.put(table, kept);
+        }
+      }
+      live.commit();
+    } catch (SQLException e) {
+      throw ApplicationFailure.newFailure(
+          "replacing "
+              + tables
+              + " in the primary failed (nothing was replaced): "
+              + e.getMessage(),
+          ErrorTypes.RESTORE_FAILED + "Retryable");
+    }
+    // Emptied by the swap; anything else left in it stays for the operator.
+    try (Connection live = connections.open(primary, cluster, "table-replace");
+        Statement sql = live.createStatement()) {
+      sql.execute("DROP SCHEMA IF EXISTS " + restoredSchema);
+    } catch (SQLException notEmpty) {
+      // Left in place: it still holds something the swap did not move.
+    }
+    return replaced;
+  }
+
+  private static boolean exists(Statement sql, String table) throws SQLException {
+    try (ResultSet found = sql.executeQuery("SELECT to_regclass('" + table + "')")) {
+      found.next();
+      return found.getString(1) != null;
+    }
+  }
+
+  /** What refers to a table from outside it: other tables' foreign keys, and views. */
+  private static List<String> referrers(Statement sql, String table) throws SQLException {
+    List<String> found = new ArrayList<>();
+    try (ResultSet keys =
+        sql.executeQuery(
+            "SELECT conrelid::regclass::text, conname FROM pg_constraint WHERE contype = 'f'"
+                + " AND confrelid = '"
+                + table
+                + "'::regclass AND conrelid <> confrelid ORDER BY 1, 2")) {
+      while (keys.next()) {
+        found.add(
+            table
+                + " is referred to by foreign key "
+                + keys.getString(2)
+                + " of "
+                + keys.getString(1));
+      }
+    }
+    try (ResultSet views =
+        sql.executeQuery(
+            "SELECT DISTINCT v.oid::regclass::text FROM pg_depend d"
+                + " JOIN pg_rewrite r ON r.oid = d.objid JOIN pg_class v ON v.oid = r.ev_class"
+                + " WHERE d.refobjid = '"
+                + table
+                + "'::regclass AND v.oid <> d.refobjid ORDER BY 1")) {
+      while (views.next()) {
+        found.add(table + " is used by view " + views.getString(1));
+      }
+    }
+    return found;
+  }
+
+  /** The columns of a table backed by a sequence (identity or serial). */
+  private static List<String> sequencedColumns(Statement sql, String table) throws SQLException {
+    List<String> found = new ArrayList<>();
+    try (ResultSet columns =
+        sql.executeQuery(
+            "SELECT attname, pg_get_serial_sequence('"
+                + table
+                + "', attname) FROM pg_attribute WHERE attrelid = '"
+                + table
+                + "'::regclass AND attnum > 0 AND NOT attisdropped")) {
+      while (columns.next()) {
+        if (columns.getString(2) != null) {
+          found.add(columns.getString(1));
+        }
+      }
+    }
+    return found;
+  }
+
   /** Runs pg_dump or pg_restore with the password in its environment, never on its command line. */
   private static void runTool(List<String> command, String password) throws IOException {
     RestoredServer.run(
@@ -694,13 +1085,24 @@ public final class RestoreActivitiesImpl implements RestoreActivities {
   @Override
   public void tearDown(RestoreTask task) {
     Path directory = Path.of(task.request().directory());
+    Path marker = sibling(directory, MARKER);
     try {
+      if (!ownedBy(marker, task)) {
+        // No claim of ours: the layout never started writing (a refused non-empty target, a
+        // failed plan), a teardown already ran, or the directory is another restore's result.
+        return;
+      }
+      String aside = movedAside(marker);
       new RestoredServer(directory, task.request().port()).stop();
       DataDirectoryRestorer.deleteTree(directory);
       DataDirectoryRestorer.deleteTree(stage(directory));
       Files.deleteIfExists(sibling(directory, ".log"));
       Files.deleteIfExists(sibling(directory, ".dump"));
-      Files.deleteIfExists(sibling(directory, ".lifeboat-restore"));
+      if (aside != null && Files.exists(Path.of(aside))) {
+        // An in-place restore that failed: the old directory goes back where it was.
+        Files.move(Path.of(aside), directory, StandardCopyOption.ATOMIC_MOVE);
+      }
+      Files.deleteIfExists(marker);
     } catch (IOException e) {
       throw ApplicationFailure.newFailure(
           "cannot tear down the restore in " + directory + ": " + e.getMessage(),

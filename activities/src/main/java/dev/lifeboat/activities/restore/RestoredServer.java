@@ -88,6 +88,20 @@ final class RestoredServer {
     }
   }
 
+  /** The pid of a postmaster alive on {@code directory}, if one is. */
+  static java.util.Optional<Long> runningPid(Path directory) throws IOException {
+    Path pidFile = directory.resolve("postmaster.pid");
+    if (!Files.exists(pidFile) || !new RestoredServer(directory, 0).running()) {
+      return java.util.Optional.empty();
+    }
+    List<String> lines = Files.readAllLines(pidFile, StandardCharsets.UTF_8);
+    try {
+      return java.util.Optional.of(lines.isEmpty() ? -1L : Long.parseLong(lines.get(0).strip()));
+    } catch (NumberFormatException e) {
+      return java.util.Optional.of(-1L);
+    }
+  }
+
   /** Stops the server at once, if it runs. */
   void stop() throws IOException {
     if (!Files.exists(directory.resolve("postmaster.pid"))) {

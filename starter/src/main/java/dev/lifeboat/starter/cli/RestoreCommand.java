@@ -3,6 +3,7 @@ package dev.lifeboat.starter.cli;
 import dev.lifeboat.config.LifeboatConfig;
 import dev.lifeboat.starter.client.LifeboatClient;
 import dev.lifeboat.starter.client.RestoreClient;
+import dev.lifeboat.workflows.model.QueryCheck;
 import dev.lifeboat.workflows.model.RestoreReport;
 import dev.lifeboat.workflows.model.RestoreRequest;
 import java.io.PrintWriter;
@@ -62,7 +63,7 @@ public final class RestoreCommand implements Callable<Integer> {
       names = "--to",
       required = true,
       paramLabel = "DIR",
-      description = "The new data directory; must not exist or be empty.")
+      description = "The new data directory; must not exist or be empty (see --in-place).")
   String directory;
 
   @Option(names = "--port", required = true, description = "Port of the restored server.")
@@ -77,6 +78,18 @@ public final class RestoreCommand implements Callable<Integer> {
   boolean keepOnFailure;
 
   @Option(
+      names = "--in-place",
+      description = {
+        "Restore into --to even though it is not empty: its old contents are moved aside to",
+        "DIR.before-restore-<UTC time> first (and back if the restore fails). Needs --force.",
+        "A server still running on DIR is refused."
+      })
+  boolean inPlace;
+
+  @Option(names = "--force", description = "Confirms --in-place.")
+  boolean force;
+
+  @Option(
       names = "--timeout",
       defaultValue = "PT6H",
       description = "How long to wait (default: ${DEFAULT-VALUE}).")
@@ -86,6 +99,15 @@ public final class RestoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (inPlace != force) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(),
+          inPlace
+              ? "--in-place replaces what is in "
+                  + directory
+                  + " (moved aside first); confirm it with --force"
+              : "--force confirms --in-place; without --in-place there is nothing to force");
+    }
     LifeboatConfig loaded = config.load();
     String cluster = clusterOption.require(loaded);
     PrintWriter out = spec.commandLine().getOut();
@@ -104,7 +126,9 @@ public final class RestoreCommand implements Callable<Integer> {
                   port,
                   region,
                   !pause,
-                  keepOnFailure));
+                  keepOnFailure,
+                  false,
+                  inPlace));
       out.println("Restore started: " + started.workflowId());
       out.println("Web UI: " + loaded.temporal().runUrl(started.workflowId(), started.runId()));
       out.flush();
@@ -166,6 +190,10 @@ public final class RestoreCommand implements Callable<Integer> {
         report.layout().bytes(),
         report.layoutMegabytesPerSecond(),
         report.layout().count());
+    int aside = report.layout().detail().indexOf("(its old contents moved aside to ");
+    if (aside >= 0) {
+      out.println("            " + report.layout().detail().substring(aside));
+    }
     out.printf(
         Locale.ROOT,
         "  WAL       %7.1f s  %d archived segments (%s)%n",
@@ -183,10 +211,20 @@ public final class RestoreCommand implements Callable<Integer> {
         report.recovery().promoted() ? "promoted" : "paused in recovery");
     out.printf(
         Locale.ROOT,
-        "  validate  %7.1f s  %d tables counted, %d indexes checked with amcheck%n",
+        "  validate  %7.1f s  %d tables counted, %d indexes checked with amcheck, %d queries%n",
         report.validation().seconds(),
         report.validation().rowCounts().size(),
-        report.validation().indexesChecked());
+        report.validation().indexesChecked(),
+        report.validation().queries().size());
+    for (QueryCheck query : report.validation().queries()) {
+      out.printf(
+          Locale.ROOT,
+          "            %s  %s: %s%s%n",
+          query.passed() ? "ok  " : "FAIL",
+          query.name(),
+          query.actual(),
+          query.passed() ? "" : " (expected " + query.expected() + ")");
+    }
     out.printf(Locale.ROOT, "  total     %7.1f s%n", report.totalSeconds());
     for (String problem : report.validation().problems()) {
       out.println("  PROBLEM: " + problem);

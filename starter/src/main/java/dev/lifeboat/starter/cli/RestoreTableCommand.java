@@ -26,8 +26,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Bring tables back as they were at a time (or at a backup's end point) into the live",
-      "cluster, under a new schema lifeboat_restored_<UTC time>, never touching the live tables:",
-      "a scratch restore, pg_dump of the tables, pg_restore into the primary, scratch torn down."
+      "cluster, under a new schema lifeboat_restored_<UTC time>, beside the live tables: a",
+      "scratch restore, pg_dump of the tables, pg_restore into the primary, scratch torn down.",
+      "With --replace --confirm TABLES the restored tables then replace the live ones."
     })
 public final class RestoreTableCommand implements Callable<Integer> {
 
@@ -61,6 +62,22 @@ public final class RestoreTableCommand implements Callable<Integer> {
       description = "Port of the scratch server (default: ${DEFAULT-VALUE}).")
   int scratchPort;
 
+  @Option(
+      names = "--replace",
+      description = {
+        "Replace the live tables with the restored ones: each live table is kept in schema",
+        "lifeboat_replaced_<UTC time>, the restored one takes its place with its foreign keys,",
+        "owner and sequence positions. Needs --confirm with the same tables."
+      })
+  boolean replace;
+
+  @Option(
+      names = "--confirm",
+      split = ",",
+      paramLabel = "SCHEMA.TABLE",
+      description = "Repeat the tables of --table to confirm --replace.")
+  List<String> confirm;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -69,6 +86,17 @@ public final class RestoreTableCommand implements Callable<Integer> {
     String cluster = clusterOption.require(loaded);
     if ((targetTime == null) == (backupId == null)) {
       throw new IllegalArgumentException("give exactly one of --target-time and --backup");
+    }
+    List<String> confirmed = confirm == null ? List.of() : confirm;
+    if (replace && !new java.util.TreeSet<>(confirmed).equals(new java.util.TreeSet<>(tables))) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(),
+          "--replace swaps the live tables for the restored ones; confirm it with --confirm "
+              + String.join(",", tables));
+    }
+    if (!replace && !confirmed.isEmpty()) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--confirm confirms --replace; without --replace it means nothing");
     }
     PrintWriter out = spec.commandLine().getOut();
     try (LifeboatClient client = LifeboatClient.connect(loaded.temporal())) {
@@ -87,7 +115,15 @@ public final class RestoreTableCommand implements Callable<Integer> {
                       .build())
               .restoreTables(
                   new TableRestoreRequest(
-                      cluster, tables, targetTime, backupId, destination, null, scratchPort));
+                      cluster,
+                      tables,
+                      targetTime,
+                      backupId,
+                      destination,
+                      null,
+                      scratchPort,
+                      replace,
+                      confirmed));
       out.printf(
           Locale.ROOT,
           "Restored from %s (chain %s) into schema %s of the primary:%n",
@@ -97,7 +133,16 @@ public final class RestoreTableCommand implements Callable<Integer> {
       result
           .rows()
           .forEach((table, rows) -> out.printf(Locale.ROOT, "  %-40s %,d rows%n", table, rows));
-      out.println("The live tables are untouched; compare, then copy back what you need.");
+      if (result.replaced().isEmpty()) {
+        out.println("The live tables are untouched; compare, then copy back what you need.");
+      } else {
+        result
+            .replaced()
+            .forEach(
+                (table, kept) ->
+                    out.printf(
+                        Locale.ROOT, "  replaced %s; the old table is kept as %s%n", table, kept));
+      }
       return ExitCodes.OK;
     }
   }

@@ -65,6 +65,18 @@ public final class ScheduleCommand {
                         BackupSchedules.restoreTestId(cluster),
                         cluster,
                         BackupSchedules.RESTORE_TEST_PORT));
+        client
+            .schedules()
+            .applyRandomRestoreTests(List.copyOf(loaded.clusters().keySet()))
+            .forEach(
+                (cluster, created) ->
+                    out.printf(
+                        "%s %s: test restore of a random older backup of %s to a random time,"
+                            + " cron \"0 4 * * 0\" (UTC), scratch port %d%n",
+                        created ? "created" : "updated",
+                        BackupSchedules.randomRestoreTestId(cluster),
+                        cluster,
+                        BackupSchedules.RANDOM_RESTORE_TEST_PORT));
       }
       return ExitCodes.OK;
     }

@@ -6,7 +6,9 @@ import dev.lifeboat.workflows.backup.BackupWorkflow;
 import dev.lifeboat.workflows.common.DrSearchAttributes;
 import dev.lifeboat.workflows.common.TaskQueues;
 import dev.lifeboat.workflows.model.BackupRequest;
+import dev.lifeboat.workflows.model.RandomTestRestoreRequest;
 import dev.lifeboat.workflows.model.RestoreRequest;
+import dev.lifeboat.workflows.restore.RandomTestRestoreWorkflow;
 import dev.lifeboat.workflows.restore.RestoreWorkflow;
 import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
 import io.temporal.client.WorkflowClient;
@@ -218,16 +220,81 @@ public final class BackupSchedules {
                       .setCatchupWindow(CATCH_UP_WINDOW)
                       .build())
               .build();
-      try {
-        schedules.createSchedule(
-            restoreTestId(cluster), schedule, ScheduleOptions.newBuilder().build());
-        created.put(cluster, true);
-      } catch (ScheduleAlreadyRunningException exists) {
-        schedules.getHandle(restoreTestId(cluster)).update(current -> new ScheduleUpdate(schedule));
-        created.put(cluster, false);
-      }
+      created.put(cluster, upsert(restoreTestId(cluster), schedule));
     }
     return created;
+  }
+
+  /** When the weekly random test restore runs: Sundays, after the daily one has finished. */
+  static final String RANDOM_RESTORE_TEST_CRON = "0 4 * * 0";
+
+  /** The port of the scratch server of the weekly random test restore. */
+  public static final int RANDOM_RESTORE_TEST_PORT = 55496;
+
+  /** The schedule id of a cluster's weekly random test restore. */
+  public static String randomRestoreTestId(String cluster) {
+    return "restore-test-random-" + cluster;
+  }
+
+  /**
+   * Creates or updates, per cluster, the weekly random test restore ({@code
+   * restore-test-random-<cluster>}, Sundays 04:00 UTC): {@code RandomTestRestoreWorkflow} restores
+   * a random older backup to a random point in time after it in {@code
+   * /var/tmp/lifeboat-restore-test-random-<cluster>} on port {@link #RANDOM_RESTORE_TEST_PORT},
+   * validates it, tears it down and stamps it when it passed.
+   *
+   * @return for each cluster, whether its schedule was created (false: updated)
+   */
+  public Map<String, Boolean> applyRandomRestoreTests(List<String> clusters) {
+    Map<String, Boolean> created = new LinkedHashMap<>();
+    for (String cluster : clusters) {
+      Schedule schedule =
+          Schedule.newBuilder()
+              .setAction(
+                  ScheduleActionStartWorkflow.newBuilder()
+                      .setWorkflowType(RandomTestRestoreWorkflow.class)
+                      .setArguments(
+                          new RandomTestRestoreRequest(
+                              cluster,
+                              null,
+                              "/var/tmp/lifeboat-restore-test-random-" + cluster,
+                              RANDOM_RESTORE_TEST_PORT))
+                      .setOptions(
+                          WorkflowOptions.newBuilder()
+                              .setWorkflowId(randomRestoreTestId(cluster) + "-scheduled")
+                              .setTaskQueue(TaskQueues.ORCHESTRATION)
+                              .setWorkflowExecutionTimeout(Duration.ofHours(12))
+                              .setTypedSearchAttributes(
+                                  SearchAttributes.newBuilder()
+                                      .set(DrSearchAttributes.CLUSTER, cluster)
+                                      .set(DrSearchAttributes.KIND, "restore")
+                                      .build())
+                              .build())
+                      .build())
+              .setSpec(
+                  ScheduleSpec.newBuilder()
+                      .setCronExpressions(List.of(RANDOM_RESTORE_TEST_CRON))
+                      .build())
+              .setPolicy(
+                  SchedulePolicy.newBuilder()
+                      .setOverlap(ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_SKIP)
+                      .setCatchupWindow(CATCH_UP_WINDOW)
+                      .build())
+              .build();
+      created.put(cluster, upsert(randomRestoreTestId(cluster), schedule));
+    }
+    return created;
+  }
+
+  /** Creates the schedule, or updates it in place; true when it was created. */
+  private boolean upsert(String id, Schedule schedule) {
+    try {
+      schedules.createSchedule(id, schedule, ScheduleOptions.newBuilder().build());
+      return true;
+    } catch (ScheduleAlreadyRunningException exists) {
+      schedules.getHandle(id).update(current -> new ScheduleUpdate(schedule));
+      return false;
+    }
   }
 
   /** Lists Lifeboat's schedules: backups ({@code backup-}) and test restores. */

@@ -179,4 +179,54 @@ class BackupSchedulesIT {
       }
     }
   }
+
+  @Test
+  void theWeeklyRandomTestRestoreScheduleStartsARandomTestRestoreOnSundays() throws Exception {
+    String cluster = "it-" + UUID.randomUUID().toString().substring(0, 8);
+    LifeboatConfig config = config(cluster, "daily");
+    try (LifeboatClient client = LifeboatClient.connect(config.temporal())) {
+      BackupSchedules schedules = client.schedules();
+      var handle =
+          io.temporal.client.schedules.ScheduleClient.newInstance(
+                  client.temporal().getWorkflowServiceStubs(),
+                  io.temporal.client.schedules.ScheduleClientOptions.newBuilder().build())
+              .getHandle(BackupSchedules.randomRestoreTestId(cluster));
+      try {
+        assertThat(schedules.applyRandomRestoreTests(List.of(cluster)))
+            .containsEntry(cluster, true);
+        assertThat(schedules.applyRandomRestoreTests(List.of(cluster)))
+            .containsEntry(cluster, false);
+        assertThat(schedules.list())
+            .extracting(s -> s.getScheduleId())
+            .contains(BackupSchedules.randomRestoreTestId(cluster));
+        java.time.ZonedDateTime next =
+            handle
+                .describe()
+                .getInfo()
+                .getNextActionTimes()
+                .get(0)
+                .atZone(java.time.ZoneOffset.UTC);
+        assertThat(next.getDayOfWeek()).isEqualTo(java.time.DayOfWeek.SUNDAY);
+        assertThat(next.toLocalTime()).isEqualTo(java.time.LocalTime.of(4, 0));
+
+        handle.trigger();
+        String started = null;
+        for (int i = 0; i < 50 && started == null; i++) {
+          var recent = handle.describe().getInfo().getRecentActions();
+          if (!recent.isEmpty()) {
+            started =
+                ((ScheduleActionExecutionStartWorkflow) recent.get(0).getAction()).getWorkflowId();
+          } else {
+            Thread.sleep(200);
+          }
+        }
+        assertThat(started).startsWith("restore-test-random-" + cluster + "-scheduled");
+        WorkflowStub run = client.temporal().newUntypedWorkflowStub(started);
+        assertThat(run.describe().getWorkflowType()).isEqualTo("RandomTestRestoreWorkflow");
+        run.terminate("test over: no worker serves this cluster");
+      } finally {
+        handle.delete();
+      }
+    }
+  }
 }

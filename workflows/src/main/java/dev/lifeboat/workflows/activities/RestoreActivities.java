@@ -83,6 +83,27 @@ public interface RestoreActivities {
   java.util.Map<String, Long> copyTables(
       RestoreTask task, NodeSpec primary, java.util.List<String> tables, String schema);
 
+  /**
+   * Replaces live tables of the primary with the copies {@link #copyTables} put in {@code
+   * restoredSchema}, in one transaction: each live table is moved into {@code replacedSchema}
+   * (kept, with its rows, indexes and constraints), the copy moves into the live table's schema,
+   * gets the live table's foreign keys and owner, and its sequences are set no lower than the live
+   * ones (so no id handed out since the backup is handed out again). A table that other tables'
+   * foreign keys or views refer to is refused, since they would go on pointing at the old one.
+   * Idempotent: tables already swapped are skipped.
+   *
+   * @return for each replaced table, where its old version is kept
+   * @throws io.temporal.failure.ApplicationFailure {@code InvalidRequest}, not retryable, naming
+   *     what refers to a table; nothing is replaced then
+   */
+  @ActivityMethod
+  java.util.Map<String, String> replaceTables(
+      RestoreTask task,
+      NodeSpec primary,
+      java.util.List<String> tables,
+      String restoredSchema,
+      String replacedSchema);
+
   /** Stops the restored server if it runs and removes its directory and WAL stage. */
   @ActivityMethod
   void tearDown(RestoreTask task);

@@ -22,6 +22,10 @@ package dev.lifeboat.workflows.model;
  *     recovery at the target (needs a target)
  * @param keepOnFailure true to leave a failed restore's directory and server for inspection; false
  *     (default) tears them down
+ * @param scratch a test restore: torn down at the end, and the backup stamped when it passed
+ * @param inPlace true to restore into a directory that is not empty ({@code --in-place --force}):
+ *     the old contents are moved aside to {@code <directory>.before-restore-<UTC time>} first (and
+ *     moved back when the restore fails and is torn down); a running server there is refused
  */
 public record RestoreRequest(
     String cluster,
@@ -35,7 +39,38 @@ public record RestoreRequest(
     String region,
     Boolean promote,
     boolean keepOnFailure,
-    boolean scratch) {
+    boolean scratch,
+    boolean inPlace) {
+
+  /** A restore into a new or empty directory. */
+  public RestoreRequest(
+      String cluster,
+      String backupId,
+      String targetTime,
+      String targetLsn,
+      boolean untilConsistent,
+      String destination,
+      String directory,
+      int port,
+      String region,
+      Boolean promote,
+      boolean keepOnFailure,
+      boolean scratch) {
+    this(
+        cluster,
+        backupId,
+        targetTime,
+        targetLsn,
+        untilConsistent,
+        destination,
+        directory,
+        port,
+        region,
+        promote,
+        keepOnFailure,
+        scratch,
+        false);
+  }
 
   /** A restore that keeps its server running. */
   public RestoreRequest(
@@ -72,7 +107,19 @@ public record RestoreRequest(
   public static RestoreRequest proof(
       String cluster, String backupId, String destination, String directory, int port) {
     return new RestoreRequest(
-        cluster, backupId, null, null, true, destination, directory, port, null, null, false, true);
+        cluster,
+        backupId,
+        null,
+        null,
+        true,
+        destination,
+        directory,
+        port,
+        null,
+        null,
+        false,
+        true,
+        false);
   }
 
   /** Whether to promote at the target; the default is true. */

@@ -16,6 +16,12 @@ import java.util.List;
  * @param scratchDirectory where the scratch restore goes; null for {@code
  *     /var/tmp/lifeboat-table-restore-<workflow id>}
  * @param scratchPort the scratch server's port
+ * @param replace true to replace the live tables with the restored ones: each live table is kept,
+ *     moved into schema {@code lifeboat_replaced_<UTC time>}, and the restored one takes its place
+ *     with the live table's foreign keys, owner and sequence positions; refused for a table that
+ *     other tables' foreign keys or views refer to
+ * @param confirm the tables to replace, repeated as the explicit confirmation {@code replace} needs
+ *     ({@code --confirm}); must name exactly {@code tables}
  */
 public record TableRestoreRequest(
     String cluster,
@@ -24,9 +30,33 @@ public record TableRestoreRequest(
     String backupId,
     String destination,
     String scratchDirectory,
-    int scratchPort) {
+    int scratchPort,
+    boolean replace,
+    List<String> confirm) {
 
   public TableRestoreRequest {
     tables = tables == null ? List.of() : List.copyOf(tables);
+    confirm = confirm == null ? List.of() : List.copyOf(confirm);
+  }
+
+  /** Tables brought back beside the live ones. */
+  public TableRestoreRequest(
+      String cluster,
+      List<String> tables,
+      String targetTime,
+      String backupId,
+      String destination,
+      String scratchDirectory,
+      int scratchPort) {
+    this(
+        cluster,
+        tables,
+        targetTime,
+        backupId,
+        destination,
+        scratchDirectory,
+        scratchPort,
+        false,
+        List.of());
   }
 }

@@ -57,7 +57,8 @@ public class RestoreWorkflowImpl implements RestoreWorkflow {
         DrSearchAttributes.CLUSTER.valueSet(request.cluster()),
         DrSearchAttributes.KIND.valueSet("restore"));
     RestorePlan plan = planning.plan(request);
-    RestoreTask task = new RestoreTask(request, plan);
+    // The owner in the claim marker: no other restore into the same path is ever taken as ours.
+    RestoreTask task = new RestoreTask(request, plan, Workflow.getInfo().getWorkflowId());
     String region =
         request.region() != null && !request.region().isBlank()
             ? request.region()

@@ -28,7 +28,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Scratch restore to the target, copy the tables into a new schema of the primary, tear down. */
+/**
+ * Scratch restore to the target, copy the tables into a new schema of the primary, optionally swap
+ * them in for the live ones, tear down.
+ */
 public class TableRestoreWorkflowImpl implements TableRestoreWorkflow {
 
   private static final DateTimeFormatter SCHEMA_TIME =
@@ -57,6 +60,17 @@ public class TableRestoreWorkflowImpl implements TableRestoreWorkflow {
             ErrorTypes.INVALID_REQUEST);
       }
     }
+    if (request.replace()
+        && !new java.util.TreeSet<>(request.confirm())
+            .equals(new java.util.TreeSet<>(request.tables()))) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "replacing live tables needs them confirmed by name: repeat "
+              + String.join(",", request.tables())
+              + " as the confirmation (--confirm "
+              + String.join(",", request.tables())
+              + "); nothing was changed",
+          ErrorTypes.INVALID_REQUEST);
+    }
     Workflow.upsertTypedSearchAttributes(
         DrSearchAttributes.CLUSTER.valueSet(request.cluster()),
         DrSearchAttributes.KIND.valueSet("restore"));
@@ -83,12 +97,14 @@ public class TableRestoreWorkflowImpl implements TableRestoreWorkflow {
             null,
             true,
             false);
+    String scratchId = workflowId + "-scratch";
     RestoreReport report =
         Workflow.newChildWorkflowStub(
                 RestoreWorkflow.class,
-                ChildWorkflowOptions.newBuilder().setWorkflowId(workflowId + "-scratch").build())
+                ChildWorkflowOptions.newBuilder().setWorkflowId(scratchId).build())
             .restore(scratch);
-    RestoreTask task = new RestoreTask(scratch, report.plan());
+    // The child restore claimed the scratch directory: its teardown here acts as that owner.
+    RestoreTask task = new RestoreTask(scratch, report.plan(), scratchId);
     RestoreActivities onHost =
         Workflow.newActivityStub(
             RestoreActivities.class,
@@ -104,7 +120,17 @@ public class TableRestoreWorkflowImpl implements TableRestoreWorkflow {
     try {
       NodeSpec primary = primary(topology.describeCluster(request.cluster()));
       Map<String, Long> rows = onHost.copyTables(task, primary, request.tables(), schema);
-      return new TableRestoreResult(schema, rows, report);
+      if (!request.replace()) {
+        return new TableRestoreResult(schema, rows, report);
+      }
+      // Only requests with replace (new with this version) take this step, so histories of
+      // earlier runs never reach it; the version marks the shape change all the same.
+      Workflow.getVersion("table-replace", Workflow.DEFAULT_VERSION, 1);
+      String replacedSchema =
+          "lifeboat_replaced_" + SCHEMA_TIME.format(now).toLowerCase(Locale.ROOT);
+      Map<String, String> replaced =
+          onHost.replaceTables(task, primary, request.tables(), schema, replacedSchema);
+      return new TableRestoreResult(schema, rows, report, replaced);
     } finally {
       // Detached: the scratch server goes away even when this workflow is cancelled.
       Workflow.newDetachedCancellationScope(() -> onHost.tearDown(task)).run();

@@ -55,10 +55,16 @@ class WorkflowsArchitectureTest {
 
   @Test
   void doesNotUseClocksRandomnessOrThreads() {
+    // A Random is allowed only from Workflow.newRandom(), which is seeded by the workflow's
+    // history,
+    // so constructing one (or Math.random) is what breaks a replay.
     noClasses()
         .should()
-        .dependOnClassesThat()
-        .haveFullyQualifiedName("java.util.Random")
+        .callConstructor(java.util.Random.class)
+        .orShould()
+        .callConstructor(java.util.Random.class, long.class)
+        .orShould()
+        .callMethod(Math.class, "random")
         .orShould()
         .dependOnClassesThat()
         .haveFullyQualifiedName("java.time.Clock")
@@ -77,7 +83,7 @@ class WorkflowsArchitectureTest {
         .orShould()
         .callMethod(java.util.UUID.class, "randomUUID")
         .because(
-            "workflow code must be deterministic: use Workflow.currentTimeMillis, Workflow.randomUUID and Async")
+            "workflow code must be deterministic: use Workflow.currentTimeMillis, Workflow.randomUUID, Workflow.newRandom and Async")
         .check(workflows);
   }
 
