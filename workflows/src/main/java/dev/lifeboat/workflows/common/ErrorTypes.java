@@ -93,4 +93,16 @@ public final class ErrorTypes {
 
   /** An old primary could not be rejoined as a standby. */
   public static final String REJOIN_FAILED = "RejoinFailed";
+
+  /** A runbook or a run's parameters are invalid; the message lists every problem. */
+  public static final String RUNBOOK_INVALID = "RunbookInvalid";
+
+  /** A runbook step's arguments cannot work (unknown target, missing tool); retrying won't help. */
+  public static final String RUNBOOK_STEP_INVALID = "RunbookStepInvalid";
+
+  /** A runbook step failed after its last attempt. */
+  public static final String RUNBOOK_STEP_FAILED = "RunbookStepFailed";
+
+  /** A practice run named a cluster that is not marked {@code drill: true}. */
+  public static final String NOT_A_DRILL_TARGET = "NotADrillTarget";
 }
