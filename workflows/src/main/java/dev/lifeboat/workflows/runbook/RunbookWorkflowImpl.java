@@ -3,14 +3,11 @@ package dev.lifeboat.workflows.runbook;
 import dev.lifeboat.workflows.activities.TopologyActivities;
 import dev.lifeboat.workflows.common.DrSearchAttributes;
 import dev.lifeboat.workflows.common.ErrorTypes;
-import dev.lifeboat.workflows.common.Failures;
 import dev.lifeboat.workflows.model.ClusterSpec;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
-import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
-import io.temporal.failure.ChildWorkflowFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Functions;
@@ -297,9 +294,7 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         last = unmet + "; the output was: " + abbreviate(output);
       } catch (StepFailure e) {
         last = e.getMessage();
-      } catch (ActivityFailure | ChildWorkflowFailure e) {
-        last = Failures.rootMessage(e);
-        if (StepDispatcher.hopeless(e)) {
+        if (e.hopeless()) {
           break;
         }
       }

@@ -56,7 +56,7 @@ final class StepDispatcher {
       if (e.getCause() instanceof TimeoutFailure) {
         throw new StepFailure("timed out after " + step.timeout());
       }
-      throw new StepFailure(Failures.rootMessage(e));
+      throw new StepFailure(Failures.rootMessage(e), hopeless(e));
     }
   }
 
