@@ -81,7 +81,7 @@ final class StepArgumentRules {
                   Set.of("url", "command"))),
           Map.entry(
               StepTypes.TRAFFIC,
-              new Rule(Set.of("action", "endpoint", "target"), Set.of("action"))),
+              new Rule(Set.of("action", "endpoint", "target"), Set.of("action", "target"))),
           Map.entry(
               StepTypes.CACHE_WARMUP,
               new Rule(Set.of("target", "queries", "argv", "env", "workdir"), Set.of())),

@@ -88,7 +88,10 @@ public final class ErrorTypes {
   /** A traffic endpoint could not be changed. */
   public static final String TRAFFIC_FAILED = "TrafficFailed";
 
-  /** A live disaster simulation was asked of a cluster not marked {@code drill: true}. */
+  /**
+   * A live disaster simulation or a practice runbook was asked of a cluster not marked {@code
+   * drill: true}.
+   */
   public static final String NOT_A_DRILL_CLUSTER = "NotADrillCluster";
 
   /** An old primary could not be rejoined as a standby. */
@@ -102,7 +105,4 @@ public final class ErrorTypes {
 
   /** A runbook step failed after its last attempt. */
   public static final String RUNBOOK_STEP_FAILED = "RunbookStepFailed";
-
-  /** A practice run named a cluster that is not marked {@code drill: true}. */
-  public static final String NOT_A_DRILL_TARGET = "NotADrillTarget";
 }

@@ -137,7 +137,7 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     if (cluster == null) {
       throw ApplicationFailure.newNonRetryableFailure(
           "a practice run needs a cluster marked 'drill: true'; pass --cluster",
-          ErrorTypes.NOT_A_DRILL_TARGET);
+          ErrorTypes.NOT_A_DRILL_CLUSTER);
     }
     ClusterSpec spec = topology.describeCluster(cluster);
     if (!spec.drill()) {
@@ -146,7 +146,7 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
               + cluster
               + " is not marked 'drill: true' in lifeboat.yaml, so a practice run may not touch"
               + " it; use a drill cluster or --mode dry-run",
-          ErrorTypes.NOT_A_DRILL_TARGET);
+          ErrorTypes.NOT_A_DRILL_CLUSTER);
     }
   }
 
@@ -280,8 +280,10 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         RunbookDurations.parseOr(
             step.retry() == null ? null : step.retry().backoff(), Duration.ofSeconds(1));
     String last = null;
+    int tried = 0;
     for (int i = 1; i <= max; i++) {
       st.attempts++;
+      tried++;
       try {
         String output = dispatcher.attempt(step, with, st.attempts);
         String unmet =
@@ -303,7 +305,7 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         backoff = backoff.multipliedBy(2);
       }
     }
-    throw new StepFailure(max > 1 ? last + " (after " + st.attempts + " attempts)" : last);
+    throw new StepFailure(tried > 1 ? last + " (after " + tried + " attempts)" : last);
   }
 
   private void awaitApproval(RunbookStep step, StepState st, Map<String, Object> with) {

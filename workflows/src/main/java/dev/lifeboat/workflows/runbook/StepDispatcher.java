@@ -1,9 +1,11 @@
 package dev.lifeboat.workflows.runbook;
 
 import dev.lifeboat.workflows.activities.RunbookStepActivities;
+import dev.lifeboat.workflows.backup.ListBackupsWorkflow;
 import dev.lifeboat.workflows.common.ErrorTypes;
 import dev.lifeboat.workflows.common.Failures;
 import dev.lifeboat.workflows.common.TaskQueues;
+import dev.lifeboat.workflows.model.BackupSummary;
 import dev.lifeboat.workflows.model.TableRestoreRequest;
 import dev.lifeboat.workflows.model.TableRestoreResult;
 import dev.lifeboat.workflows.restore.TableRestoreWorkflow;
@@ -32,9 +34,11 @@ final class StepDispatcher {
   static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
 
   private final RunbookRequest request;
+  private final ClusterActions cluster;
 
   StepDispatcher(RunbookRequest request) {
     this.request = request;
+    this.cluster = new ClusterActions(request);
   }
 
   /** Runs one attempt and returns the step's output. */
@@ -46,7 +50,8 @@ final class StepDispatcher {
         case StepTypes.WAIT -> waitFor(with, dryRun);
         case StepTypes.APPROVAL -> dryRun ? "would wait for approval" : "approved";
         case StepTypes.RUNBOOK -> childRunbook(step, with, attempt, timeout);
-        case StepTypes.POSTGRES -> postgres(step, with, attempt, dryRun);
+        case StepTypes.POSTGRES -> postgres(step, with, attempt, timeout, dryRun);
+        case StepTypes.TRAFFIC -> cluster.traffic(step, with, timeout, dryRun);
         default -> activity(step, with, attempt, timeout, dryRun);
       };
     } catch (ActivityFailure | ChildWorkflowFailure e) {
@@ -133,10 +138,14 @@ final class StepDispatcher {
     return "runbook " + name + " " + result.outcome() + " (" + result.steps().size() + " steps)";
   }
 
-  private String postgres(RunbookStep step, Map<String, Object> with, int attempt, boolean dryRun) {
+  private String postgres(
+      RunbookStep step, Map<String, Object> with, int attempt, Duration timeout, boolean dryRun) {
     String action = String.valueOf(with.get("action"));
+    if ("find-backup".equals(action)) {
+      return findBackup(with, dryRun);
+    }
     if (!"restore-table".equals(action)) {
-      throw new StepFailure("postgres action '" + action + "' is not available in this version");
+      return cluster.postgres(step, with, attempt, timeout, dryRun);
     }
     List<String> tables = stringList(with.get("tables"));
     String targetTime = text(with.get("targetTime"));
@@ -169,6 +178,62 @@ final class StepDispatcher {
                 null,
                 port == null ? 55497 : Integer.parseInt(String.valueOf(port))));
     return "restored into schema " + result.schema() + ": " + result.rows();
+  }
+
+  /**
+   * Finds the newest backup that ended before the given instant, preferring one proven restorable,
+   * through {@code ListBackupsWorkflow} as a child.
+   */
+  private String findBackup(Map<String, Object> with, boolean dryRun) {
+    String text = String.valueOf(with.get("targetTime"));
+    java.time.Instant before;
+    try {
+      before = java.time.Instant.parse(text);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new StepFailure(
+          "targetTime '" + text + "' is not an instant such as 2026-11-25T10:00:00Z", true);
+    }
+    if (dryRun) {
+      return "would list the backups of "
+          + request.cluster()
+          + " and pick the newest before "
+          + before;
+    }
+    List<BackupSummary> backups =
+        Workflow.newChildWorkflowStub(
+                ListBackupsWorkflow.class,
+                ChildWorkflowOptions.newBuilder()
+                    .setWorkflowId(
+                        Workflow.getInfo().getWorkflowId()
+                            + ".backups."
+                            + Workflow.currentTimeMillis())
+                    .setTaskQueue(TaskQueues.ORCHESTRATION)
+                    .build())
+            .list(request.cluster());
+    BackupSummary newest =
+        backups.stream()
+            .filter(b -> b.stopTime() != null && b.stopTime().compareTo(before) <= 0)
+            .max(
+                java.util.Comparator.comparing(BackupSummary::stopTime)
+                    .thenComparing(b -> b.provenAt() != null))
+            .orElseThrow(
+                () ->
+                    new StepFailure(
+                        "no backup of "
+                            + request.cluster()
+                            + " ended before "
+                            + before
+                            + " ("
+                            + backups.size()
+                            + " backups listed); the table cannot be brought back from a backup",
+                        true));
+    return "backup "
+        + newest.backupId()
+        + " ended "
+        + newest.stopTime()
+        + " in "
+        + newest.destination()
+        + (newest.provenAt() == null ? "" : ", proven restorable " + newest.provenAt());
   }
 
   private static String text(Object value) {

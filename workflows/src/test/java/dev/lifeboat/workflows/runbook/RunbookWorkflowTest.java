@@ -11,11 +11,16 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 import static org.mockito.Mockito.withSettings;
 
+import dev.lifeboat.workflows.activities.PostgresActivities;
 import dev.lifeboat.workflows.activities.TopologyActivities;
+import dev.lifeboat.workflows.activities.TrafficActivities;
 import dev.lifeboat.workflows.common.DrSearchAttributes;
 import dev.lifeboat.workflows.common.ErrorTypes;
 import dev.lifeboat.workflows.common.TaskQueues;
 import dev.lifeboat.workflows.model.ClusterSpec;
+import dev.lifeboat.workflows.model.FenceReport;
+import dev.lifeboat.workflows.model.PromotionResult;
+import dev.lifeboat.workflows.model.TrafficEndpoint;
 import dev.lifeboat.workflows.shared.Fixtures;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
@@ -54,6 +59,23 @@ class RunbookWorkflowTest {
 
   private final ScriptedSteps steps = new ScriptedSteps();
 
+  static final TrafficEndpoint PGBOUNCER =
+      new TrafficEndpoint(
+          "pgbouncer",
+          "pgbouncer",
+          null,
+          "127.0.0.1",
+          56432,
+          "lifeboat",
+          "pgbouncer-admin",
+          "shop",
+          "/tmp/pgbouncer.ini",
+          null,
+          null,
+          null,
+          null,
+          null);
+
   private RunbookWorkflow start(TestWorkflowEnvironment env, RunbookRequest request) {
     Worker worker = env.newWorker(TaskQueues.ORCHESTRATION);
     worker.registerWorkflowImplementationTypes(RunbookWorkflowImpl.class);
@@ -63,7 +85,14 @@ class RunbookWorkflowTest {
     when(topology.describeCluster("shop"))
         .thenReturn(
             new ClusterSpec(
-                shop.name(), shop.strategy(), shop.nodes(), true, null, null, null, null));
+                shop.name(),
+                shop.strategy(),
+                shop.nodes(),
+                true,
+                null,
+                null,
+                null,
+                List.of(PGBOUNCER)));
     when(topology.describeCluster("prod"))
         .thenReturn(new ClusterSpec("prod", "active-passive", shop.nodes()));
     worker.registerActivitiesImplementations(steps, topology);
@@ -741,7 +770,7 @@ class RunbookWorkflowTest {
         .satisfies(
             e ->
                 assertThat(((ApplicationFailure) e).getType())
-                    .isEqualTo(ErrorTypes.NOT_A_DRILL_TARGET));
+                    .isEqualTo(ErrorTypes.NOT_A_DRILL_CLUSTER));
     assertThat(steps.executed()).isEmpty();
   }
 
@@ -788,5 +817,86 @@ class RunbookWorkflowTest {
         .rootCause()
         .hasMessageContaining("'db1; rm -rf /' does not match the safe default");
     assertThat(steps.executed()).isEmpty();
+  }
+
+  @Test
+  void postgresAndTrafficStepsUseTheFailoverActivitiesOnTheNodesQueues(
+      TestWorkflowEnvironment env) {
+    PostgresActivities pg = mock(PostgresActivities.class, withSettings().withoutAnnotations());
+    when(pg.fenceWrites(Fixtures.SYDNEY))
+        .thenReturn(
+            new FenceReport("writes on sydney", true, "default_transaction_read_only = on"));
+    when(pg.promote(Fixtures.TOKYO))
+        .thenReturn(new PromotionResult("tokyo", "0/5000100", 2, 140, false));
+    TrafficActivities traffic = mock(TrafficActivities.class, withSettings().withoutAnnotations());
+    when(traffic.redirect(PGBOUNCER, Fixtures.TOKYO, Fixtures.SHOP.nodes()))
+        .thenReturn(new FenceReport("pgbouncer", true, "-> 127.0.0.1:55433, resumed"));
+    env.newWorker(TaskQueues.forRegion("sydney")).registerActivitiesImplementations(pg);
+    env.newWorker(TaskQueues.forRegion("tokyo")).registerActivitiesImplementations(pg);
+    Runbook runbook =
+        runbook(
+            "failover",
+            List.of(
+                step("stop-writes")
+                    .type(StepTypes.POSTGRES)
+                    .with(Map.of("action", "set-read-only", "target", "sydney", "readOnly", true))
+                    .rollback(
+                        step("allow-writes")
+                            .type(StepTypes.POSTGRES)
+                            .with(
+                                Map.of(
+                                    "action",
+                                    "set-read-only",
+                                    "target",
+                                    "sydney",
+                                    "readOnly",
+                                    false))
+                            .build())
+                    .build(),
+                step("promote")
+                    .type(StepTypes.POSTGRES)
+                    .with(Map.of("action", "promote", "target", "tokyo"))
+                    .build(),
+                step("redirect")
+                    .type(StepTypes.TRAFFIC)
+                    .with(Map.of("action", "retarget", "endpoint", "pgbouncer", "target", "tokyo"))
+                    .build(),
+                step("top")
+                    .type(StepTypes.POSTGRES)
+                    .with(Map.of("action", "top-statements", "target", "primary", "limit", 5))
+                    .build()));
+    Worker orchestration = env.newWorker(TaskQueues.ORCHESTRATION);
+    orchestration.registerActivitiesImplementations(traffic);
+
+    RunbookResult result = result(start(env, live(runbook)));
+
+    assertThat(result.outcome()).isEqualTo(RunbookResult.SUCCEEDED);
+    assertThat(stepOf(result, "stop-writes").output())
+        .isEqualTo("writes on sydney: default_transaction_read_only = on");
+    assertThat(stepOf(result, "promote").output())
+        .isEqualTo("tokyo promoted: timeline 2, lsn 0/5000100, 140 ms");
+    assertThat(stepOf(result, "redirect").output())
+        .isEqualTo("pgbouncer: -> 127.0.0.1:55433, resumed");
+    assertThat(steps.executed()).containsExactly("top");
+  }
+
+  @Test
+  void aPostgresStepNamingAnUnknownNodeFailsAtOnce(TestWorkflowEnvironment env) {
+    Runbook runbook =
+        runbook(
+            "unknown-node",
+            List.of(
+                step("promote")
+                    .type(StepTypes.POSTGRES)
+                    .retry(5, "1s")
+                    .onFailure(OnFailure.CONTINUE)
+                    .with(Map.of("action", "promote", "target", "osaka"))
+                    .build()));
+
+    RunbookResult result = result(start(env, live(runbook)));
+
+    assertThat(stepOf(result, "promote").attempts()).isEqualTo(1);
+    assertThat(stepOf(result, "promote").error())
+        .isEqualTo("'osaka' is not a node of cluster shop; nodes: [sydney, tokyo]");
   }
 }
