@@ -18,6 +18,9 @@ import io.temporal.failure.TimeoutFailure;
 import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -142,22 +145,46 @@ final class StepDispatcher {
       RunbookStep step, Map<String, Object> with, int attempt, Duration timeout, boolean dryRun) {
     String action = String.valueOf(with.get("action"));
     if ("find-backup".equals(action)) {
-      return findBackup(with, dryRun);
+      Instant before = instant(with.get("targetTime"));
+      if (dryRun) {
+        return "would list the backups of "
+            + request.cluster()
+            + " and pick the newest before "
+            + before;
+      }
+      return describe(newestBackupBefore(before));
     }
-    if (!"restore-table".equals(action)) {
-      return cluster.postgres(step, with, attempt, timeout, dryRun);
+    if ("restore-table".equals(action)) {
+      return restoreTable(step, with, attempt, dryRun);
     }
+    return cluster.postgres(step, with, attempt, timeout, dryRun);
+  }
+
+  /**
+   * Brings tables back beside the live ones through {@code TableRestoreWorkflow}: from the named
+   * backup, or, given {@code targetTime}, from the newest backup that ended before it (the last
+   * clean one), restored to that backup's end point.
+   */
+  private String restoreTable(
+      RunbookStep step, Map<String, Object> with, int attempt, boolean dryRun) {
     List<String> tables = stringList(with.get("tables"));
-    String targetTime = text(with.get("targetTime"));
     String backupId = text(with.get("backup"));
+    String destination = text(with.get("destination"));
     if (dryRun) {
       return "would restore "
           + tables
           + " of cluster "
           + request.cluster()
-          + " as of "
-          + (targetTime != null ? targetTime : "backup " + backupId)
+          + " from "
+          + (backupId != null
+              ? "backup " + backupId
+              : "the newest backup before " + with.get("targetTime"))
           + " into a new schema lifeboat_restored_<time> (TableRestoreWorkflow)";
+    }
+    if (backupId == null) {
+      BackupSummary clean = newestBackupBefore(instant(with.get("targetTime")));
+      backupId = clean.backupId();
+      destination = destination == null ? clean.destination() : destination;
     }
     Object port = with.get("scratchPort");
     TableRestoreWorkflow restore =
@@ -172,68 +199,66 @@ final class StepDispatcher {
             new TableRestoreRequest(
                 request.cluster(),
                 tables,
-                targetTime,
+                null,
                 backupId,
-                text(with.get("destination")),
+                destination,
                 null,
                 port == null ? 55497 : Integer.parseInt(String.valueOf(port))));
-    return "restored into schema " + result.schema() + ": " + result.rows();
+    return "restored from backup "
+        + backupId
+        + " into schema "
+        + result.schema()
+        + ": "
+        + result.rows();
   }
 
   /**
-   * Finds the newest backup that ended before the given instant, preferring one proven restorable,
-   * through {@code ListBackupsWorkflow} as a child.
+   * The newest backup that ended before the instant, preferring a copy proven restorable, listed by
+   * {@code ListBackupsWorkflow} as a child.
    */
-  private String findBackup(Map<String, Object> with, boolean dryRun) {
-    String text = String.valueOf(with.get("targetTime"));
-    java.time.Instant before;
-    try {
-      before = java.time.Instant.parse(text);
-    } catch (java.time.format.DateTimeParseException e) {
-      throw new StepFailure(
-          "targetTime '" + text + "' is not an instant such as 2026-11-25T10:00:00Z", true);
-    }
-    if (dryRun) {
-      return "would list the backups of "
-          + request.cluster()
-          + " and pick the newest before "
-          + before;
-    }
+  private BackupSummary newestBackupBefore(Instant before) {
     List<BackupSummary> backups =
         Workflow.newChildWorkflowStub(
                 ListBackupsWorkflow.class,
                 ChildWorkflowOptions.newBuilder()
                     .setWorkflowId(
-                        Workflow.getInfo().getWorkflowId()
-                            + ".backups."
-                            + Workflow.currentTimeMillis())
+                        Workflow.getInfo().getWorkflowId() + ".backups." + Workflow.randomUUID())
                     .setTaskQueue(TaskQueues.ORCHESTRATION)
                     .build())
             .list(request.cluster());
-    BackupSummary newest =
-        backups.stream()
-            .filter(b -> b.stopTime() != null && b.stopTime().compareTo(before) <= 0)
-            .max(
-                java.util.Comparator.comparing(BackupSummary::stopTime)
-                    .thenComparing(b -> b.provenAt() != null))
-            .orElseThrow(
-                () ->
-                    new StepFailure(
-                        "no backup of "
-                            + request.cluster()
-                            + " ended before "
-                            + before
-                            + " ("
-                            + backups.size()
-                            + " backups listed); the table cannot be brought back from a backup",
-                        true));
+    return backups.stream()
+        .filter(b -> b.stopTime() != null && !b.stopTime().isAfter(before))
+        .max(Comparator.comparing(BackupSummary::stopTime).thenComparing(b -> b.provenAt() != null))
+        .orElseThrow(
+            () ->
+                new StepFailure(
+                    "no backup of "
+                        + request.cluster()
+                        + " ended before "
+                        + before
+                        + " ("
+                        + backups.size()
+                        + " backup copies listed); there is no clean backup to restore from",
+                    true));
+  }
+
+  private static String describe(BackupSummary backup) {
     return "backup "
-        + newest.backupId()
+        + backup.backupId()
         + " ended "
-        + newest.stopTime()
+        + backup.stopTime()
         + " in "
-        + newest.destination()
-        + (newest.provenAt() == null ? "" : ", proven restorable " + newest.provenAt());
+        + backup.destination()
+        + (backup.provenAt() == null ? "" : ", proven restorable " + backup.provenAt());
+  }
+
+  private static Instant instant(Object value) {
+    try {
+      return Instant.parse(String.valueOf(value));
+    } catch (DateTimeParseException e) {
+      throw new StepFailure(
+          "targetTime '" + value + "' is not an instant such as 2026-11-25T10:00:00Z", true);
+    }
   }
 
   private static String text(Object value) {
