@@ -22,8 +22,8 @@ import redis.clients.jedis.Jedis;
 
 /**
  * The reference runbooks in practice mode against the local stack's cluster {@code shop} (marked
- * {@code drill: true}). db-failover needs a throwaway primary/standby pair of its own and is not
- * run here yet.
+ * {@code drill: true}). db-failover, which promotes a standby, runs on a throwaway pair in {@link
+ * DbFailoverPracticeIT}; data-corruption-recovery in {@link DataCorruptionRecoveryIT}.
  */
 class RunbookPracticeIT {
 
