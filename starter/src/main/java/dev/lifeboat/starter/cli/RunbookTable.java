@@ -55,12 +55,15 @@ final class RunbookTable {
   static String detail(StepStatus step) {
     String text = step.error() != null ? step.error() : step.output();
     if (StepStatus.WAITING_APPROVAL.equals(step.status()) && step.approvalHash() != null) {
-      text = "approve with --hash " + step.approvalHash();
+      text = step.output() + "; approve with --hash " + step.approvalHash();
     }
     if (text == null) {
       return "";
     }
     String line = text.strip().replace('\n', ' ');
+    if (StepStatus.WAITING_APPROVAL.equals(step.status())) {
+      return line; // the hash must be shown whole
+    }
     return line.length() <= 100 ? line : line.substring(0, 97) + "...";
   }
 }

@@ -187,7 +187,11 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                   }
                   return attempts(step, st, with);
                 });
-        st.succeed(now(), output, request.mode() == RunbookMode.DRY_RUN);
+        boolean approvalOnly = StepTypes.APPROVAL.equals(step.type()) && !st.approvedBy.isEmpty();
+        st.succeed(
+            now(),
+            approvalOnly ? "approved by " + String.join(", ", st.approvedBy) : output,
+            request.mode() == RunbookMode.DRY_RUN);
         if (!step.rollback().isEmpty() && request.mode() != RunbookMode.DRY_RUN) {
           undo.push(step);
         }
@@ -318,6 +322,8 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     st.approvers.clear();
     st.approvers.addAll(spec.approvers());
     st.status = StepStatus.WAITING_APPROVAL;
+    // What the approvers sign: the step as it will run, parameters filled in.
+    st.output = "will run " + step.type() + " " + with;
     Duration timeout = RunbookDurations.parseOr(spec.timeout(), DEFAULT_APPROVAL_TIMEOUT);
     boolean approved = Workflow.await(timeout, () -> st.approvedBy.size() >= required);
     if (!approved && !spec.escalateTo().isEmpty()) {
@@ -328,7 +334,8 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
           timeout,
           spec.escalateTo());
       st.approvers.addAll(spec.escalateTo());
-      st.output = "escalated to " + spec.escalateTo() + " after " + spec.timeout();
+      st.output =
+          "escalated to " + spec.escalateTo() + " after " + spec.timeout() + "; " + st.output;
       approved =
           Workflow.await(
               RunbookDurations.parseOr(spec.escalationTimeout(), timeout),

@@ -335,6 +335,7 @@ class RunbookWorkflowTest {
     RunbookResult result = result(workflow);
 
     assertThat(result.outcome()).isEqualTo(RunbookResult.SUCCEEDED);
+    assertThat(stepOf(result, "gate").output()).isEqualTo("approved by alice");
     assertThat(steps.executed()).containsExactly("next");
   }
 
@@ -429,6 +430,8 @@ class RunbookWorkflowTest {
     RunbookRunStatus waiting =
         awaitStatus(workflow, stepIs("promote", StepStatus.WAITING_APPROVAL));
     String hash = waiting.steps().get(0).approvalHash();
+    assertThat(waiting.steps().get(0).output())
+        .isEqualTo("will run command {argv=[promote, tokyo]}");
     assertThat(hash)
         .isEqualTo(
             StepFingerprint.of("promote", "command", Map.of("argv", List.of("promote", "tokyo"))));
@@ -468,8 +471,10 @@ class RunbookWorkflowTest {
     assertThatThrownBy(() -> workflow.approve("gate", "lead", hash))
         .isInstanceOf(WorkflowUpdateException.class);
     env.sleep(Duration.ofMinutes(11));
-    RunbookRunStatus escalated = awaitStatus(workflow, s -> s.steps().get(0).output() != null);
-    assertThat(escalated.steps().get(0).output()).isEqualTo("escalated to [lead] after 10m");
+    RunbookRunStatus escalated =
+        awaitStatus(workflow, s -> s.steps().get(0).output().startsWith("escalated"));
+    assertThat(escalated.steps().get(0).output())
+        .isEqualTo("escalated to [lead] after 10m; will run approval {}");
     workflow.approve("gate", "lead", hash);
     RunbookResult result = result(workflow);
 
