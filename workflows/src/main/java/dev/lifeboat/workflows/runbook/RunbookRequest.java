@@ -1,5 +1,7 @@
 package dev.lifeboat.workflows.runbook;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -25,7 +27,7 @@ public record RunbookRequest(
     String requestedBy) {
 
   public RunbookRequest {
-    params = params == null ? Map.of() : Map.copyOf(params);
+    params = params == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(params));
     mode = mode == null ? RunbookMode.LIVE : mode;
     library = library == null ? Map.of() : Map.copyOf(library);
   }

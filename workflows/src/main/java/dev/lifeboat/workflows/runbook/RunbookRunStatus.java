@@ -1,5 +1,7 @@
 package dev.lifeboat.workflows.runbook;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -31,7 +33,7 @@ public record RunbookRunStatus(
   public static final String ROLLING_BACK = "rolling-back";
 
   public RunbookRunStatus {
-    params = params == null ? Map.of() : Map.copyOf(params);
+    params = params == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(params));
     steps = steps == null ? List.of() : List.copyOf(steps);
   }
 }

@@ -1,5 +1,7 @@
 package dev.lifeboat.workflows.runbook;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -41,7 +43,8 @@ public record RunbookStep(
     String when) {
 
   public RunbookStep {
-    with = with == null ? Map.of() : Map.copyOf(with);
+    // The order written is kept (Map.copyOf's differs between JVMs), so plans read as written.
+    with = with == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(with));
     onFailure = onFailure == null ? OnFailure.ABORT : onFailure;
     rollback = rollback == null ? List.of() : List.copyOf(rollback);
     parallel = parallel == null ? List.of() : List.copyOf(parallel);

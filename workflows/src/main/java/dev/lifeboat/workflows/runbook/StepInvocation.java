@@ -1,5 +1,7 @@
 package dev.lifeboat.workflows.runbook;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -23,6 +25,6 @@ public record StepInvocation(
     long timeoutSeconds) {
 
   public StepInvocation {
-    with = with == null ? Map.of() : Map.copyOf(with);
+    with = with == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(with));
   }
 }
