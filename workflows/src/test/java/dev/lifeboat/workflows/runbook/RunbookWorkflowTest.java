@@ -904,4 +904,47 @@ class RunbookWorkflowTest {
     assertThat(stepOf(result, "promote").error())
         .isEqualTo("'osaka' is not a node of cluster shop; nodes: [sydney, tokyo]");
   }
+
+  @Test
+  void aDryRunOfPostgresAndTrafficStepsOnlyDescribesThem(TestWorkflowEnvironment env) {
+    PostgresActivities pg = mock(PostgresActivities.class, withSettings().withoutAnnotations());
+    TrafficActivities traffic = mock(TrafficActivities.class, withSettings().withoutAnnotations());
+    env.newWorker(TaskQueues.forRegion("sydney")).registerActivitiesImplementations(pg);
+    env.newWorker(TaskQueues.forRegion("tokyo")).registerActivitiesImplementations(pg);
+    Runbook runbook =
+        runbook(
+            "failover-plan",
+            List.of(
+                step("stop-writes")
+                    .type(StepTypes.POSTGRES)
+                    .with(Map.of("action", "set-read-only", "target", "sydney", "readOnly", true))
+                    .build(),
+                step("promote")
+                    .type(StepTypes.POSTGRES)
+                    .with(Map.of("action", "promote", "target", "tokyo"))
+                    .build(),
+                step("redirect")
+                    .type(StepTypes.TRAFFIC)
+                    .with(Map.of("action", "retarget", "endpoint", "pgbouncer", "target", "tokyo"))
+                    .build()));
+    Worker orchestration = env.newWorker(TaskQueues.ORCHESTRATION);
+    orchestration.registerActivitiesImplementations(traffic);
+
+    RunbookResult result =
+        result(
+            start(
+                env,
+                new RunbookRequest(runbook, Map.of(), RunbookMode.DRY_RUN, "shop", Map.of(), "t")));
+
+    assertThat(result.outcome()).isEqualTo(RunbookResult.PLANNED);
+    assertThat(stepOf(result, "stop-writes").output())
+        .isEqualTo(
+            "would fence writes on sydney: default_transaction_read_only = on, client sessions"
+                + " terminated");
+    assertThat(stepOf(result, "promote").output())
+        .isEqualTo("would promote tokyo with pg_promote() and prove it takes writes");
+    assertThat(stepOf(result, "redirect").output())
+        .isEqualTo("would send clients of pgbouncer to tokyo");
+    org.mockito.Mockito.verifyNoInteractions(pg, traffic);
+  }
 }
