@@ -9,6 +9,7 @@ import dev.lifeboat.starter.cli.HealthCommand;
 import dev.lifeboat.starter.cli.MonitorCommand;
 import dev.lifeboat.starter.cli.RestoreCommand;
 import dev.lifeboat.starter.cli.RestoreTableCommand;
+import dev.lifeboat.starter.cli.RunbookCommand;
 import dev.lifeboat.starter.cli.ScheduleCommand;
 import dev.lifeboat.starter.cli.SimulateCommand;
 import picocli.CommandLine;
@@ -34,6 +35,7 @@ import picocli.CommandLine.Command;
       MonitorCommand.class,
       SimulateCommand.class,
       ScheduleCommand.class,
+      RunbookCommand.class,
       ConfigCommand.class,
       CommandLine.HelpCommand.class
     })

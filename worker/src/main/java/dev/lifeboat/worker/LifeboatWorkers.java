@@ -5,6 +5,7 @@ import dev.lifeboat.activities.backup.BackupActivitiesImpl;
 import dev.lifeboat.activities.postgres.PgConnections;
 import dev.lifeboat.activities.postgres.PostgresActivitiesImpl;
 import dev.lifeboat.activities.restore.RestoreActivitiesImpl;
+import dev.lifeboat.activities.runbook.RunbookStepActivitiesImpl;
 import dev.lifeboat.activities.secrets.SecretResolver;
 import dev.lifeboat.activities.topology.TopologyActivitiesImpl;
 import dev.lifeboat.activities.traffic.TrafficActivitiesImpl;
@@ -25,6 +26,7 @@ import dev.lifeboat.workflows.health.ClusterHealthWorkflowImpl;
 import dev.lifeboat.workflows.restore.RandomTestRestoreWorkflowImpl;
 import dev.lifeboat.workflows.restore.RestoreWorkflowImpl;
 import dev.lifeboat.workflows.restore.TableRestoreWorkflowImpl;
+import dev.lifeboat.workflows.runbook.RunbookWorkflowImpl;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
@@ -95,10 +97,15 @@ public final class LifeboatWorkers {
         FailoverWorkflowImpl.class,
         FailbackWorkflowImpl.class,
         ClusterMonitorWorkflowImpl.class,
-        DisasterSimulationWorkflowImpl.class);
+        DisasterSimulationWorkflowImpl.class,
+        RunbookWorkflowImpl.class);
     TrafficActivitiesImpl traffic = new TrafficActivitiesImpl(secrets);
     orchestration.registerActivitiesImplementations(
-        new TopologyActivitiesImpl(config), backups, restores, traffic);
+        new TopologyActivitiesImpl(config),
+        backups,
+        restores,
+        traffic,
+        new RunbookStepActivitiesImpl(config, connections, environment));
     queues.add(TaskQueues.ORCHESTRATION);
 
     // Probes and base backups run next to the region's database hosts.

@@ -1,10 +1,12 @@
 package dev.lifeboat.starter.cli;
 
 import dev.lifeboat.config.ConfigException;
+import dev.lifeboat.config.runbook.RunbookException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowServiceException;
+import io.temporal.client.WorkflowUpdateException;
 import io.temporal.failure.ApplicationFailure;
 import java.io.PrintWriter;
 import java.util.concurrent.TimeoutException;
@@ -38,15 +40,20 @@ public final class ErrorReporter implements IExecutionExceptionHandler, IParamet
       e.printStackTrace(err);
     }
     err.flush();
-    return e instanceof ConfigException || e instanceof IllegalArgumentException
+    return e instanceof ConfigException
+            || e instanceof RunbookException
+            || e instanceof IllegalArgumentException
         ? ExitCodes.USAGE
         : ExitCodes.FAILED;
   }
 
   /** Returns the one-sentence explanation of a failure. */
   static String describe(Throwable e) {
-    if (e instanceof ConfigException) {
+    if (e instanceof ConfigException || e instanceof RunbookException) {
       return e.getMessage();
+    }
+    if (e instanceof WorkflowUpdateException refused && refused.getCause() != null) {
+      return "refused: " + rootMessage(refused.getCause());
     }
     if (e instanceof TimeoutException) {
       return e.getMessage();
@@ -72,6 +79,14 @@ public final class ErrorReporter implements IExecutionExceptionHandler, IParamet
       return e.getMessage() + ": " + e.getCause().getMessage();
     }
     return e.getMessage() == null ? e.toString() : e.getMessage();
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable cause = e;
+    while (cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause instanceof ApplicationFailure app ? app.getOriginalMessage() : cause.getMessage();
   }
 
   private static StatusRuntimeException findGrpc(Throwable e) {

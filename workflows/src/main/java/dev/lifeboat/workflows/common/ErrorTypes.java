@@ -88,9 +88,21 @@ public final class ErrorTypes {
   /** A traffic endpoint could not be changed. */
   public static final String TRAFFIC_FAILED = "TrafficFailed";
 
-  /** A live disaster simulation was asked of a cluster not marked {@code drill: true}. */
+  /**
+   * A live disaster simulation or a practice runbook was asked of a cluster not marked {@code
+   * drill: true}.
+   */
   public static final String NOT_A_DRILL_CLUSTER = "NotADrillCluster";
 
   /** An old primary could not be rejoined as a standby. */
   public static final String REJOIN_FAILED = "RejoinFailed";
+
+  /** A runbook or a run's parameters are invalid; the message lists every problem. */
+  public static final String RUNBOOK_INVALID = "RunbookInvalid";
+
+  /** A runbook step's arguments cannot work (unknown target, missing tool); retrying won't help. */
+  public static final String RUNBOOK_STEP_INVALID = "RunbookStepInvalid";
+
+  /** A runbook step failed after its last attempt. */
+  public static final String RUNBOOK_STEP_FAILED = "RunbookStepFailed";
 }

@@ -274,4 +274,38 @@ class RecordGoldenHistoriesTest {
       Files.writeString(HISTORIES.resolve("failover-approved.json"), json);
     }
   }
+
+  @Test
+  void recordRunbookWithRetryParallelAndRollback() throws Exception {
+    try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
+      for (String name : new String[] {"DrCluster", "DrKind", "DrRegion", "DrOutcome"}) {
+        env.registerSearchAttribute(name, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+      }
+      Worker orchestration = env.newWorker(TaskQueues.ORCHESTRATION);
+      orchestration.registerWorkflowImplementationTypes(
+          dev.lifeboat.workflows.runbook.RunbookWorkflowImpl.class);
+      dev.lifeboat.workflows.activities.RunbookStepActivities steps =
+          mock(
+              dev.lifeboat.workflows.activities.RunbookStepActivities.class,
+              withSettings().withoutAnnotations());
+      when(steps.execute(org.mockito.ArgumentMatchers.any()))
+          .thenThrow(io.temporal.failure.ApplicationFailure.newFailure("not yet", "Flaky"))
+          .thenReturn(dev.lifeboat.workflows.runbook.StepResult.of("ok"));
+      orchestration.registerActivitiesImplementations(steps);
+      env.start();
+
+      dev.lifeboat.workflows.runbook.RunbookWorkflow workflow =
+          env.getWorkflowClient()
+              .newWorkflowStub(
+                  dev.lifeboat.workflows.runbook.RunbookWorkflow.class,
+                  WorkflowOptions.newBuilder()
+                      .setWorkflowId("runbook-golden")
+                      .setTaskQueue(TaskQueues.ORCHESTRATION)
+                      .build());
+      workflow.run(RunbookReplayTest.request());
+      String json = env.getWorkflowClient().fetchHistory("runbook-golden").toJson(true);
+      Files.createDirectories(HISTORIES);
+      Files.writeString(HISTORIES.resolve("runbook-retry-parallel-rollback.json"), json);
+    }
+  }
 }
