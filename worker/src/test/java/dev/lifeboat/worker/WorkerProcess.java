@@ -36,14 +36,18 @@ final class WorkerProcess implements AutoCloseable {
    * {@code logDir}.
    */
   static WorkerProcess start(Map<String, String> env, Path logDir) throws IOException {
+    return start(RealStack.ROOT.resolve("lifeboat.yaml"), env, logDir);
+  }
+
+  /** Starts a worker on another configuration file, for tests with their own clusters. */
+  static WorkerProcess start(Path config, Map<String, String> env, Path logDir) throws IOException {
     int metricsPort;
     try (ServerSocket socket = new ServerSocket(0)) {
       metricsPort = socket.getLocalPort();
     }
     Path log = logDir.resolve("worker-" + metricsPort + ".log");
     ProcessBuilder builder =
-        new ProcessBuilder(
-                "java", "-jar", JAR.toString(), RealStack.ROOT.resolve("lifeboat.yaml").toString())
+        new ProcessBuilder("java", "-jar", JAR.toString(), config.toString())
             .directory(RealStack.ROOT.toFile())
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());

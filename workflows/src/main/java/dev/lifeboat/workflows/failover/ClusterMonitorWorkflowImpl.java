@@ -214,7 +214,9 @@ public class ClusterMonitorWorkflowImpl implements ClusterMonitorWorkflow {
               && !probe.node().equals(primary)
               && probe.timeline() < primaryTimeline;
       if (!stalePrimary) {
-        if (probe.reachable() && probe.role() == NodeRole.STANDBY) {
+        // A fenced node that now streams as a standby, or was promoted since, is not fenced.
+        if (probe.reachable()
+            && (probe.role() == NodeRole.STANDBY || probe.node().equals(primary))) {
           fenced.remove(probe.node());
         }
         continue;

@@ -104,6 +104,13 @@ public class FailoverWorkflowImpl implements FailoverWorkflow {
     try {
       step = "fencing";
       fenceOldPrimary(spec, oldPrimary, livePrimary != null, saga);
+      if (!switchover
+          && livePrimary != null
+          && Workflow.getVersion("stop-live-old-primary", Workflow.DEFAULT_VERSION, 1) == 1) {
+        // A primary that still answers is being replaced against its will: stop it, so nothing
+        // that bypasses the endpoints can write to it once another node is promoted.
+        stopOldPrimary(oldPrimary, saga);
+      }
       if (switchover) {
         step = "catching-up";
         String lastLsn = slow(oldPrimary).currentLsn(oldPrimary);

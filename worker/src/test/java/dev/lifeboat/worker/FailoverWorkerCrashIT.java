@@ -1,0 +1,196 @@
+package dev.lifeboat.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lifeboat.config.ConfigLoader;
+import dev.lifeboat.config.LifeboatConfig;
+import dev.lifeboat.workflows.common.TaskQueues;
+import dev.lifeboat.workflows.failover.FailoverWorkflow;
+import dev.lifeboat.workflows.model.FailoverApproval;
+import dev.lifeboat.workflows.model.FailoverRequest;
+import dev.lifeboat.workflows.model.FailoverResult;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A worker process killed with SIGKILL in the middle of a failover (after fencing, before the
+ * promotion): a new worker finishes the same workflow and exactly one primary results. The failover
+ * is held between the two by an approval it needs (asynchronous replication with a stopped
+ * standby), which makes the moment of the kill exact.
+ */
+class FailoverWorkerCrashIT {
+
+  private static final String PAIR = "crash";
+  private static final int EAST = 56541;
+  private static final int WEST = 56542;
+  private static final int BOUNCER = 56543;
+
+  @TempDir static Path logs;
+
+  private static Path dir;
+  private static Path config;
+  private static WorkflowServiceStubs service;
+  private static WorkflowClient client;
+
+  @BeforeAll
+  static void up() throws Exception {
+    script("down", PAIR);
+    List<String> out = script("up", PAIR, "" + EAST, "" + WEST, "" + BOUNCER);
+    dir = Path.of(out.get(out.size() - 1).strip());
+    LifeboatConfig stack = RealStack.config();
+    config = logs.resolve("crash.yaml");
+    String node =
+        "      - {name: %s, region: crash-%s, priority: %d, host: 127.0.0.1, port: %d,"
+            + " database: postgres, user: postgres, passwordSecret: pg-shop, dataDir: %s/%s,"
+            + " replicationUser: replicator, replicationSecret: pg-replicator}\n";
+    Files.writeString(
+        config,
+        """
+        temporal: {address: %s, namespace: %s}
+        secrets: {dir: %s}
+        worker: {regions: [crash-east, crash-west], metricsPort: 0}
+        clusters:
+          crash:
+            replication: asynchronous
+            failover: {rpoBudgetBytes: 0, escalateAfter: 2m, approvalTimeout: 5m}
+            traffic:
+              - {name: bouncer, type: pgbouncer, host: 127.0.0.1, port: %d, adminUser: lifeboat,
+                 adminPasswordSecret: pgbouncer-admin, database: shop, configFile: %s/pgbouncer.ini}
+            nodes:
+        """
+                .formatted(
+                    stack.temporal().address(),
+                    stack.temporal().namespace(),
+                    stack.secretsDir(),
+                    BOUNCER,
+                    dir)
+            + node.formatted("east", "east", 100, EAST, dir, "east")
+            + node.formatted("west", "west", 50, WEST, dir, "west"));
+    LifeboatConfig loaded = new ConfigLoader(Map.of()).load(config);
+    service =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder()
+                .setTarget(loaded.temporal().address())
+                .build());
+    client =
+        WorkflowClient.newInstance(
+            service,
+            WorkflowClientOptions.newBuilder().setNamespace(loaded.temporal().namespace()).build());
+  }
+
+  @AfterAll
+  static void down() throws Exception {
+    if (service != null) {
+      service.shutdown();
+    }
+    script("down", PAIR);
+  }
+
+  @Test
+  void aNewWorkerFinishesTheFailoverTheKilledOneStartedAndOnePrimaryResults() throws Exception {
+    // West stops receiving, so a promotion would lose what east writes next: approval needed.
+    try (Connection c = superuser(WEST);
+        Statement s = c.createStatement()) {
+      s.execute("ALTER SYSTEM SET primary_conninfo = ''");
+      s.execute("SELECT pg_reload_conf()");
+    }
+    Thread.sleep(1000);
+    try (Connection c = superuser(EAST);
+        Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE lost (id int)");
+    }
+
+    WorkerProcess first = WorkerProcess.start(config, Map.of(), logs);
+    FailoverWorkflow failover =
+        client.newWorkflowStub(
+            FailoverWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(FailoverWorkflow.workflowId(PAIR))
+                .setTaskQueue(TaskQueues.ORCHESTRATION)
+                .setWorkflowExecutionTimeout(Duration.ofMinutes(10))
+                .build());
+    WorkflowClient.start(
+        failover::failover,
+        FailoverRequest.manual(PAIR, FailoverRequest.FAILOVER, "crash-west", "drill", "it"));
+    long deadline = System.currentTimeMillis() + 120_000;
+    while (!"awaiting-approval".equals(failover.progress().step())) {
+      assertThat(System.currentTimeMillis()).as("failover waits for approval").isLessThan(deadline);
+      Thread.sleep(200);
+    }
+    assertThat(failover.progress().fencing()).anyMatch(f -> f.layer().startsWith("server east"));
+
+    first.kill();
+    try (WorkerProcess second = WorkerProcess.start(config, Map.of(), logs)) {
+      long estimate = failover.progress().estimatedLossBytes();
+      failover.decide(new FailoverApproval("ana", true, estimate, "after the crash"));
+      FailoverResult result =
+          WorkflowStub.fromTyped(failover).getResult(3, TimeUnit.MINUTES, FailoverResult.class);
+
+      assertThat(result.newPrimary()).isEqualTo("west");
+      assertThat(result.approvedBy()).isEqualTo("ana");
+      assertThat(primaries()).as("exactly one node takes writes").containsExactly(WEST);
+    } finally {
+      first.close();
+    }
+  }
+
+  /** The ports of the nodes that answer as primaries. */
+  private static List<Integer> primaries() {
+    List<Integer> primaries = new ArrayList<>();
+    for (int port : new int[] {EAST, WEST}) {
+      try (Connection c = superuser(port);
+          Statement s = c.createStatement();
+          ResultSet r = s.executeQuery("SELECT pg_is_in_recovery()")) {
+        r.next();
+        if (!r.getBoolean(1)) {
+          primaries.add(port);
+        }
+      } catch (Exception e) {
+        // Not reachable: not a primary anyone can write to.
+      }
+    }
+    return primaries;
+  }
+
+  private static Connection superuser(int port) throws Exception {
+    Properties props = new Properties();
+    props.setProperty("user", "postgres");
+    props.setProperty(
+        "password", Files.readString(RealStack.config().secretsDir().resolve("pg-shop")).strip());
+    props.setProperty("connectTimeout", "3");
+    return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/shop", props);
+  }
+
+  private static List<String> script(String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("bash", RealStack.ROOT + "/scripts/pg-pair.sh"));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException("pg-pair.sh " + String.join(" ", args) + " failed: " + err);
+    }
+    return out.lines().toList();
+  }
+}
