@@ -438,8 +438,8 @@ for side, label in (("lifeboat", "Lifeboat"), ("floor", "bare floor")):
     lost = sum(int(r[4]) for r in rs if r[4].isdigit())
     med = statistics.median(rtos) if rtos else float("inf")
     summary[side] = (med, lost)
-    fmt = lambda x: "> %d" % timeout if x == float("inf") else "%.2f" % x
-    print("%-10s median %6s s, spread %s-%s s, %d of %d runs reached the new primary, %d committed row(s) lost"
+    fmt = lambda x: "over %d" % timeout if x == float("inf") else "%.2f" % x
+    print("%-10s median %6s s, spread %s to %s s, %d of %d runs reached the new primary, %d committed row(s) lost"
           % (label, fmt(med), fmt(rtos[0]) if rtos else "-", fmt(rtos[-1]) if rtos else "-", len(ok), len(rs), lost))
 lm, ll = summary["lifeboat"]
 fm, fl = summary["floor"]
@@ -449,5 +449,5 @@ if lm != float("inf") and fm != float("inf"):
     print("bare floor / bare loop 3.05 s (STACK-NOTES):          %.2fx  (%.2f / 3.05 s)" % (fm / 3.05, fm))
 met = lm <= 5.0 and ll == 0
 print("\ntarget (issue #6): median RTO <= 5 s with zero committed rows lost: %s (median %s s, %d row(s) lost)"
-      % ("MET" if met else "NOT MET", "%.2f" % lm if lm != float("inf") else "> %d" % timeout, ll))
+      % ("MET" if met else "NOT MET", "%.2f" % lm if lm != float("inf") else "over %d" % timeout, ll))
 EOF

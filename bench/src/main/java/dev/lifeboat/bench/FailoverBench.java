@@ -218,14 +218,13 @@ public final class FailoverBench {
           long doneAt = System.nanoTime();
           committed.add(id);
           long kill = killedAt.get();
-          // Only an attempt that began after the kill counts: one that began before could have
-          // committed on the old primary just before it died.
-          if (kill != 0 && startedAt > kill) {
-            if (port == newPrimary) {
-              firstCommitAfterKill.compareAndSet(0, doneAt);
-            } else {
-              elsewhere.incrementAndGet();
-            }
+          // The new primary was a standby until it was promoted after the kill, so a row it took
+          // was committed after the kill, even when PgBouncer held the statement from before it.
+          if (kill != 0 && port == newPrimary) {
+            firstCommitAfterKill.compareAndSet(0, doneAt);
+          } else if (kill != 0 && startedAt > kill) {
+            // Begun after the kill yet taken by another server: a second writable primary.
+            elsewhere.incrementAndGet();
           }
           pause(PACE_MILLIS);
         } catch (SQLException e) {
