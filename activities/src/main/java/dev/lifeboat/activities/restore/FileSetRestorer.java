@@ -32,11 +32,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionService;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Lays out a data directory from a {@code files} backup and its chain: the full backup first, then
@@ -147,7 +149,9 @@ final class FileSetRestorer {
 
   /**
    * Runs a layer's bundles {@code writers} at once: each bundle holds different files, so they are
-   * independent; the first failure cancels the rest.
+   * independent. The first failure to happen is the one reported (a damaged object, not the writers
+   * it interrupts), and every writer has stopped before this returns, so the caller's clean-up
+   * never races a writer still creating files.
    */
   private static void runAll(List<Callable<Void>> bundles, int writers) throws IOException {
     ExecutorService pool =
@@ -158,13 +162,13 @@ final class FileSetRestorer {
               thread.setDaemon(true);
               return thread;
             });
+    CompletionService<Void> done = new ExecutorCompletionService<>(pool);
     try {
-      List<Future<Void>> pending = new ArrayList<>();
       for (Callable<Void> bundle : bundles) {
-        pending.add(pool.submit(bundle));
+        done.submit(bundle);
       }
-      for (Future<Void> future : pending) {
-        future.get();
+      for (int i = 0; i < bundles.size(); i++) {
+        done.take().get();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -180,6 +184,13 @@ final class FileSetRestorer {
       throw new IOException(cause);
     } finally {
       pool.shutdownNow();
+      try {
+        if (!pool.awaitTermination(60, TimeUnit.SECONDS)) {
+          throw new IOException("restore writers did not stop within 60 s");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
