@@ -224,8 +224,23 @@ class WalArchiverIT {
   }
 
   /** The name of the segment holding the byte just before {@code lsn}: closed by a switch there. */
-  private static String segmentBefore(String lsn) {
-    return WalSegments.containing(1, Lsn.parse(lsn) - 1, SEGMENT);
+  private String segmentBefore(String lsn) {
+    try {
+      return WalSegments.containing(timeline(), Lsn.parse(lsn) - 1, SEGMENT);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot read the primary's timeline", e);
+    }
+  }
+
+  /** The primary's timeline: 1 on a fresh stack, higher after a failover drill on it. */
+  private int timeline() throws Exception {
+    try (Connection connection = RealStack.connect(config, primary);
+        Statement statement = connection.createStatement();
+        ResultSet row =
+            statement.executeQuery("SELECT substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8)")) {
+      row.next();
+      return Integer.parseInt(row.getString(1), 16);
+    }
   }
 
   private WalArchiveStatus awaitStatus(

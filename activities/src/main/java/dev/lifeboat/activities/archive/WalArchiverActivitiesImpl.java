@@ -310,6 +310,7 @@ public final class WalArchiverActivitiesImpl implements WalArchiverActivities {
     String warning;
     long segmentSize;
     String slotRestartLsn;
+    boolean slotCreated;
     WalArchive.Codec codec;
     WrappedKey wrappedKey;
     Connection pg;
@@ -485,6 +486,7 @@ public final class WalArchiverActivitiesImpl implements WalArchiverActivities {
           slotRestartLsn = row.getString(1);
         }
       }
+      slotCreated = true;
       log.info(
           "created replication slot {} on {} at {}",
           task.slot(),
@@ -523,11 +525,45 @@ public final class WalArchiverActivitiesImpl implements WalArchiverActivities {
      * more than it shipped), an empty {@code .partial} of the next segment makes it start there
      * instead.
      */
+    /** Whether the primary's pg_wal still holds a segment; true when it cannot tell. */
+    boolean serverStillHas(String segment) {
+      try (PreparedStatement find =
+          pg.prepareStatement("SELECT count(*) FROM pg_ls_waldir() WHERE name = ?")) {
+        find.setString(1, segment);
+        try (ResultSet row = find.executeQuery()) {
+          row.next();
+          return row.getLong(1) > 0;
+        }
+      } catch (SQLException e) {
+        // Without the right to list pg_wal, ask pg_receivewal as before and let it say.
+        return true;
+      }
+    }
+
     void seedResumePoint() throws IOException {
       if (completeThrough == null || !WalSegments.isSegment(completeThrough)) {
         return;
       }
       String next = WalSegments.next(completeThrough, segmentSize);
+      if (slotCreated
+          && slotRestartLsn != null
+          && WalSegments.endLsn(next, segmentSize) <= Lsn.parse(slotRestartLsn)
+          && !serverStillHas(next)) {
+        // The archiver was stopped and its slot dropped; the WAL written meanwhile is gone from
+        // the server, so asking for it would fail on every restart. The archive keeps a gap after
+        // completeThrough: a point-in-time restore cannot cross it (the restore planner checks
+        // continuity), and backups taken from now on are whole again.
+        log.warn(
+            "the WAL archive of {} has a gap after segment {}: the WAL up to {} was never archived"
+                + " (the archiver was not running) and is no longer on {}; archiving resumes at"
+                + " {}. Take a full backup: point-in-time restores cannot cross the gap",
+            task.cluster(),
+            completeThrough,
+            slotRestartLsn,
+            task.source().name(),
+            slotRestartLsn);
+        return;
+      }
       try (Stream<Path> files = Files.list(spool)) {
         boolean hasWal =
             files
