@@ -17,7 +17,6 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.worker.WorkerFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -25,9 +24,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
@@ -47,6 +44,7 @@ class DbFailoverPracticeIT {
   private static final int WEST = 56532;
   private static final int BOUNCER = 56533;
 
+  private static PgPair pair;
   private static Path dir;
   private static WorkflowServiceStubs service;
   private static WorkflowClient client;
@@ -54,52 +52,16 @@ class DbFailoverPracticeIT {
 
   @BeforeAll
   static void upPairAndWorkers() throws Exception {
-    script("down", PAIR);
-    List<String> out = script("up", PAIR, "" + EAST, "" + WEST, "" + BOUNCER);
-    dir = Path.of(out.get(out.size() - 1).strip());
-    LifeboatConfig stack = RealStack.config();
+    pair = PgPair.up(PAIR, EAST, WEST, BOUNCER, false);
+    dir = pair.dir;
     Path yaml = Files.createTempFile("lifeboat-runbook-failover", ".yaml");
     Files.writeString(
         yaml,
-        """
-        temporal:
-          address: %s
-          namespace: %s
-        secrets:
-          dir: %s
-        worker:
-          regions: [rb-east, rb-west]
-          metricsPort: 0
-        clusters:
-          pair:
-            drill: true
-            traffic:
-              - name: bouncer
-                type: pgbouncer
-                host: 127.0.0.1
-                port: %d
-                adminUser: lifeboat
-                adminPasswordSecret: pgbouncer-admin
-                database: shop
-                configFile: %s/pgbouncer.ini
-            nodes:
-              - {name: east, region: rb-east, priority: 100, host: 127.0.0.1, port: %d,
-                 database: postgres, user: postgres, passwordSecret: pg-shop, dataDir: %s/east,
-                 replicationUser: replicator, replicationSecret: pg-replicator}
-              - {name: west, region: rb-west, priority: 50, host: 127.0.0.1, port: %d,
-                 database: postgres, user: postgres, passwordSecret: pg-shop, dataDir: %s/west,
-                 replicationUser: replicator, replicationSecret: pg-replicator}
-        """
-            .formatted(
-                stack.temporal().address(),
-                stack.temporal().namespace(),
-                stack.secretsDir(),
-                BOUNCER,
-                dir,
-                EAST,
-                dir,
-                WEST,
-                dir));
+        PgPair.header(RealStack.config(), "rb-east", "rb-west")
+            + "  pair:\n    drill: true\n    traffic:\n"
+            + pair.bouncerEndpoint("      ")
+            + "    nodes:\n"
+            + pair.nodes("      ", "rb"));
     LifeboatConfig config = new ConfigLoader(Map.of()).load(yaml);
     service =
         WorkflowServiceStubs.newServiceStubs(
@@ -122,7 +84,9 @@ class DbFailoverPracticeIT {
       workers.awaitTermination(30, TimeUnit.SECONDS);
       service.shutdown();
     }
-    script("down", PAIR);
+    if (pair != null) {
+      pair.close();
+    }
   }
 
   @Test
@@ -180,17 +144,5 @@ class DbFailoverPracticeIT {
     props.setProperty(
         "password", Files.readString(RealStack.config().secretsDir().resolve("pg-shop")).strip());
     return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", props);
-  }
-
-  private static List<String> script(String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of("bash", RealStack.ROOT + "/scripts/pg-pair.sh"));
-    command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectErrorStream(false).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (p.waitFor() != 0) {
-      throw new IllegalStateException("pg-pair.sh " + String.join(" ", args) + " failed: " + err);
-    }
-    return out.lines().toList();
   }
 }

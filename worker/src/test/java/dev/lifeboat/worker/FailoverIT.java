@@ -27,7 +27,6 @@ import io.temporal.client.WorkflowStub;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.worker.WorkerFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -66,6 +65,7 @@ class FailoverIT {
   private static final int WEST = 56522;
   private static final int BOUNCER = 56523;
 
+  private static PgPair pair;
   private static Path dir;
   private static LifeboatConfig config;
   private static WorkflowServiceStubs service;
@@ -74,93 +74,30 @@ class FailoverIT {
 
   @BeforeAll
   static void upPairAndWorkers() throws Exception {
-    script("down", PAIR);
-    List<String> out = script("up", PAIR, "" + EAST, "" + WEST, "" + BOUNCER, "--sync");
-    dir = Path.of(out.get(out.size() - 1).strip());
-    LifeboatConfig stack = RealStack.config();
+    pair = PgPair.up(PAIR, EAST, WEST, BOUNCER, true);
+    dir = pair.dir;
+    String traffic =
+        "    traffic:\n"
+            + pair.bouncerEndpoint("      ")
+            + "      - {name: scripts, type: file, path: "
+            + dir
+            + "/primary.txt}\n";
+    String async = "    traffic:\n" + pair.bouncerEndpoint("      ");
     Path yaml = Files.createTempFile("lifeboat-failover", ".yaml");
     Files.writeString(
         yaml,
-        """
-        temporal:
-          address: %s
-          namespace: %s
-        secrets:
-          dir: %s
-        worker:
-          regions: [pair-east, pair-west]
-          metricsPort: 0
-        clusters:
-          pair:
-            replication: synchronous
-            drill: true
-            health:
-              interval: 1s
-              failuresBeforeDown: 3
-              probeTimeout: 1s
-            failover:
-              rpoBudgetBytes: 0
-              escalateAfter: 1m
-              approvalTimeout: 2m
-            traffic:
-              - name: bouncer
-                type: pgbouncer
-                host: 127.0.0.1
-                port: %d
-                adminUser: lifeboat
-                adminPasswordSecret: pgbouncer-admin
-                database: shop
-                configFile: %s/pgbouncer.ini
-              - name: scripts
-                type: file
-                path: %s/primary.txt
-            nodes:
-              - {name: east, region: pair-east, priority: 100, host: 127.0.0.1, port: %d,
-                 database: postgres, user: postgres, passwordSecret: pg-shop, dataDir: %s/east,
-                 replicationUser: replicator, replicationSecret: pg-replicator}
-              - {name: west, region: pair-west, priority: 50, host: 127.0.0.1, port: %d,
-                 database: postgres, user: postgres, passwordSecret: pg-shop, dataDir: %s/west,
-                 replicationUser: replicator, replicationSecret: pg-replicator}
-          pairasync:
-            replication: asynchronous
-            failover:
-              rpoBudgetBytes: 0
-              escalateAfter: 1m
-              approvalTimeout: 2m
-            traffic:
-              - name: bouncer
-                type: pgbouncer
-                host: 127.0.0.1
-                port: %d
-                adminUser: lifeboat
-                adminPasswordSecret: pgbouncer-admin
-                database: shop
-                configFile: %s/pgbouncer.ini
-            nodes:
-              - {name: east, region: pair-east, priority: 100, host: 127.0.0.1, port: %d,
-                 database: postgres, user: postgres, passwordSecret: pg-shop, dataDir: %s/east,
-                 replicationUser: replicator, replicationSecret: pg-replicator}
-              - {name: west, region: pair-west, priority: 50, host: 127.0.0.1, port: %d,
-                 database: postgres, user: postgres, passwordSecret: pg-shop, dataDir: %s/west,
-                 replicationUser: replicator, replicationSecret: pg-replicator}
-        """
-            .formatted(
-                stack.temporal().address(),
-                stack.temporal().namespace(),
-                stack.secretsDir(),
-                BOUNCER,
-                dir,
-                dir,
-                EAST,
-                dir,
-                WEST,
-                dir,
-                BOUNCER,
-                dir,
-                EAST,
-                dir,
-                WEST,
-                dir));
+        PgPair.header(RealStack.config(), "pair-east", "pair-west")
+            + "  pair:\n    replication: synchronous\n    drill: true\n"
+            + "    health: {interval: 1s, failuresBeforeDown: 3, probeTimeout: 1s}\n"
+            + "    failover: {rpoBudgetBytes: 0, escalateAfter: 1m, approvalTimeout: 2m}\n"
+            + traffic
+            + "    nodes:\n"
+            + pair.nodes("      ", "pair")
+            + "  pairasync:\n    replication: asynchronous\n"
+            + "    failover: {rpoBudgetBytes: 0, escalateAfter: 1m, approvalTimeout: 2m}\n"
+            + async
+            + "    nodes:\n"
+            + pair.nodes("      ", "pair"));
     config = new ConfigLoader(Map.of()).load(yaml);
     service =
         WorkflowServiceStubs.newServiceStubs(
@@ -197,8 +134,8 @@ class FailoverIT {
       service.shutdown();
     }
     // LIFEBOAT_KEEP_PAIR=1 keeps the pair's folder and logs for a post-mortem.
-    if (!"1".equals(System.getenv("LIFEBOAT_KEEP_PAIR"))) {
-      script("down", PAIR);
+    if (pair != null && !"1".equals(System.getenv("LIFEBOAT_KEEP_PAIR"))) {
+      pair.close();
     }
   }
 
@@ -637,18 +574,6 @@ class FailoverIT {
 
   private static String secret(String name) throws Exception {
     return Files.readString(RealStack.config().secretsDir().resolve(name)).strip();
-  }
-
-  private static List<String> script(String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of("bash", RealStack.ROOT + "/scripts/pg-pair.sh"));
-    command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectErrorStream(false).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (p.waitFor() != 0) {
-      throw new IllegalStateException("pg-pair.sh " + String.join(" ", args) + " failed: " + err);
-    }
-    return out.lines().toList();
   }
 
   private static void sleep(long millis) {

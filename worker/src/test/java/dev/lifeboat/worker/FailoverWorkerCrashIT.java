@@ -15,7 +15,6 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -48,45 +47,24 @@ class FailoverWorkerCrashIT {
 
   @TempDir static Path logs;
 
-  private static Path dir;
+  private static PgPair pair;
   private static Path config;
   private static WorkflowServiceStubs service;
   private static WorkflowClient client;
 
   @BeforeAll
   static void up() throws Exception {
-    script("down", PAIR);
-    List<String> out = script("up", PAIR, "" + EAST, "" + WEST, "" + BOUNCER);
-    dir = Path.of(out.get(out.size() - 1).strip());
-    LifeboatConfig stack = RealStack.config();
+    pair = PgPair.up(PAIR, EAST, WEST, BOUNCER, false);
     config = logs.resolve("crash.yaml");
-    String node =
-        "      - {name: %s, region: crash-%s, priority: %d, host: 127.0.0.1, port: %d,"
-            + " database: postgres, user: postgres, passwordSecret: pg-shop, dataDir: %s/%s,"
-            + " replicationUser: replicator, replicationSecret: pg-replicator}\n";
     Files.writeString(
         config,
-        """
-        temporal: {address: %s, namespace: %s}
-        secrets: {dir: %s}
-        worker: {regions: [crash-east, crash-west], metricsPort: 0}
-        clusters:
-          crash:
-            replication: asynchronous
-            failover: {rpoBudgetBytes: 0, escalateAfter: 2m, approvalTimeout: 5m}
-            traffic:
-              - {name: bouncer, type: pgbouncer, host: 127.0.0.1, port: %d, adminUser: lifeboat,
-                 adminPasswordSecret: pgbouncer-admin, database: shop, configFile: %s/pgbouncer.ini}
-            nodes:
-        """
-                .formatted(
-                    stack.temporal().address(),
-                    stack.temporal().namespace(),
-                    stack.secretsDir(),
-                    BOUNCER,
-                    dir)
-            + node.formatted("east", "east", 100, EAST, dir, "east")
-            + node.formatted("west", "west", 50, WEST, dir, "west"));
+        PgPair.header(RealStack.config(), "crash-east", "crash-west")
+            + "  crash:\n    replication: asynchronous\n"
+            + "    failover: {rpoBudgetBytes: 0, escalateAfter: 2m, approvalTimeout: 5m}\n"
+            + "    traffic:\n"
+            + pair.bouncerEndpoint("      ")
+            + "    nodes:\n"
+            + pair.nodes("      ", "crash"));
     LifeboatConfig loaded = new ConfigLoader(Map.of()).load(config);
     service =
         WorkflowServiceStubs.newServiceStubs(
@@ -104,7 +82,9 @@ class FailoverWorkerCrashIT {
     if (service != null) {
       service.shutdown();
     }
-    script("down", PAIR);
+    if (pair != null) {
+      pair.close();
+    }
   }
 
   @Test
@@ -180,17 +160,5 @@ class FailoverWorkerCrashIT {
         "password", Files.readString(RealStack.config().secretsDir().resolve("pg-shop")).strip());
     props.setProperty("connectTimeout", "3");
     return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/shop", props);
-  }
-
-  private static List<String> script(String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of("bash", RealStack.ROOT + "/scripts/pg-pair.sh"));
-    command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (p.waitFor() != 0) {
-      throw new IllegalStateException("pg-pair.sh " + String.join(" ", args) + " failed: " + err);
-    }
-    return out.lines().toList();
   }
 }

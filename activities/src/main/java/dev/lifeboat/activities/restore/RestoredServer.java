@@ -1,5 +1,6 @@
 package dev.lifeboat.activities.restore;
 
+import dev.lifeboat.activities.postgres.PgProcesses;
 import dev.lifeboat.activities.postgres.PgTools;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -8,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A PostgreSQL server on a restored data directory, run with {@code pg_ctl}: as the {@code
@@ -18,8 +18,7 @@ import java.util.concurrent.TimeUnit;
 final class RestoredServer {
 
   /** The operating-system user that owns and runs restored clusters when the worker is root. */
-  static final String OS_USER =
-      System.getenv().getOrDefault("LIFEBOAT_RESTORE_OS_USER", "postgres");
+  static final String OS_USER = PgProcesses.OS_USER;
 
   private final Path directory;
   private final int port;
@@ -35,14 +34,12 @@ final class RestoredServer {
   }
 
   static boolean runningAsRoot() {
-    return "root".equals(System.getProperty("user.name"));
+    return PgProcesses.runningAsRoot();
   }
 
   /** Gives a tree to the user that runs the server, when the worker is root. */
   static void handOver(Path path) throws IOException {
-    if (runningAsRoot() && Files.exists(path)) {
-      run(List.of("chown", "-R", OS_USER + ":" + OS_USER, path.toString()), 300);
-    }
+    PgProcesses.handOver(path);
   }
 
   /**
@@ -142,37 +139,16 @@ final class RestoredServer {
   }
 
   private static List<String> asServerUser() {
-    return runningAsRoot() ? List.of("runuser", "-u", OS_USER, "--") : List.of();
+    return PgProcesses.asServerUser();
   }
 
   private static void run(List<String> command, int timeoutSeconds) throws IOException {
     run(command, Map.of(), timeoutSeconds);
   }
 
-  /**
-   * Runs a PostgreSQL tool to its end, with extra environment variables (a password never goes on
-   * the command line), and fails with its output when it exits non-zero or runs too long.
-   */
+  /** Runs a PostgreSQL tool to its end; see {@link PgProcesses#run}. */
   static void run(List<String> command, Map<String, String> environment, int timeoutSeconds)
       throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.environment().putAll(environment);
-    Process process = builder.start();
-    try {
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new IOException(
-            String.join(" ", command) + " did not finish in " + timeoutSeconds + " s");
-      }
-      if (process.exitValue() != 0) {
-        throw new IOException(
-            String.join(" ", command) + " failed (" + process.exitValue() + "): " + output.strip());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      process.destroyForcibly();
-      throw new IOException("interrupted while running " + command.get(0), e);
-    }
+    PgProcesses.run(command, environment, timeoutSeconds);
   }
 }
