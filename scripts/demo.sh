@@ -139,6 +139,14 @@ echo "== Failover history of shop (newest first) =="
 "${CLI[@]}" monitor stop --cluster shop || status=1
 
 echo
+echo "== The db-failover runbook in practice mode on shop (a drill cluster): stop writes, check the"
+echo "   replica's lag, promote tokyo, point PgBouncer at it, verify; a step table with timings =="
+"${CLI[@]}" runbook run db-failover --cluster shop --mode practice || status=1
+echo
+echo "== Failback after the runbook: sydney fenced, rewound with pg_rewind, then switched back =="
+"${CLI[@]}" failover failback --cluster shop || status=1
+
+echo
 echo "The stack keeps running: './lifeboat stack status', './lifeboat stack down' to stop it."
 echo "Temporal Web UI: http://127.0.0.1:$TEMPORAL_UI_PORT/namespaces/default/workflows"
 exit "$status"

@@ -113,6 +113,8 @@ hot_standby_feedback = on
 # Avoids a 5 s stall when promotion lands just as the standby notices the primary is gone.
 wal_retrieve_retry_interval = 200ms
 wal_keep_size = 256MB
+# The api-degradation runbook finds slow queries with pg_stat_statements.
+shared_preload_libraries = 'pg_stat_statements'
 shared_buffers = 128MB
 logging_collector = off
 log_line_prefix = '%m [%p] $node '
@@ -155,7 +157,8 @@ CREATE ROLE $PG_APP_USER WITH LOGIN PASSWORD '$(secret pg-shop-app)';
 CREATE DATABASE $PG_CLUSTER OWNER $PG_APP_USER;
 SELECT pg_create_physical_replication_slot('$PG_SLOT');
 EOF
-  psql_node "$PG_PRIMARY_PORT" -d "$PG_CLUSTER" -c "CREATE EXTENSION IF NOT EXISTS amcheck;"
+  psql_node "$PG_PRIMARY_PORT" -d "$PG_CLUSTER" -c "CREATE EXTENSION IF NOT EXISTS amcheck;" \
+    -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements;"
 }
 
 init_standby() {

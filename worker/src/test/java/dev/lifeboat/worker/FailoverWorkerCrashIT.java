@@ -114,7 +114,7 @@ class FailoverWorkerCrashIT {
         failover::failover,
         FailoverRequest.manual(PAIR, FailoverRequest.FAILOVER, "crash-west", "drill", "it"));
     long deadline = System.currentTimeMillis() + 120_000;
-    while (!"awaiting-approval".equals(failover.progress().step())) {
+    while (!"awaiting-approval".equals(stepOf(failover))) {
       assertThat(System.currentTimeMillis()).as("failover waits for approval").isLessThan(deadline);
       Thread.sleep(200);
     }
@@ -122,7 +122,17 @@ class FailoverWorkerCrashIT {
 
     first.kill();
     try (WorkerProcess second = WorkerProcess.start(config, Map.of(), logs)) {
-      long estimate = failover.progress().estimatedLossBytes();
+      // The new worker answers the query once it has replayed the workflow's history.
+      long estimate = -1;
+      long answered = System.currentTimeMillis() + 60_000;
+      while (estimate < 0) {
+        assertThat(System.currentTimeMillis()).as("the new worker answers").isLessThan(answered);
+        try {
+          estimate = failover.progress().estimatedLossBytes();
+        } catch (RuntimeException e) {
+          Thread.sleep(500);
+        }
+      }
       failover.decide(new FailoverApproval("ana", true, estimate, "after the crash"));
       FailoverResult result =
           WorkflowStub.fromTyped(failover).getResult(3, TimeUnit.MINUTES, FailoverResult.class);
@@ -132,6 +142,18 @@ class FailoverWorkerCrashIT {
       assertThat(primaries()).as("exactly one node takes writes").containsExactly(WEST);
     } finally {
       first.close();
+    }
+  }
+
+  /**
+   * The failover's step, or null while no worker answers queries yet: the worker process needs a
+   * few seconds to start, and a query meanwhile fails.
+   */
+  private static String stepOf(FailoverWorkflow failover) {
+    try {
+      return failover.progress().step();
+    } catch (RuntimeException e) {
+      return null;
     }
   }
 

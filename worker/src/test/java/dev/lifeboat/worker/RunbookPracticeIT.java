@@ -104,6 +104,7 @@ class RunbookPracticeIT {
     assertThat(result.outcome()).as(result.reason()).startsWith(RunbookResult.SUCCEEDED);
     assertThat(step(result, "database-sessions").output()).contains("sessions=");
     assertThat(step(result, "scale-api").status()).isEqualTo(StepStatus.SKIPPED);
+    assertThat(step(result, "identify-slow-queries").status()).isEqualTo(StepStatus.SUCCEEDED);
     assertThat(step(result, "kill-long-queries").output()).contains("terminated=");
     assertThat(step(result, "verify.no-long-queries").output()).contains("long_running=0");
     assertThat(result.reason()).isEqualTo("verification passed");
