@@ -20,13 +20,11 @@ import io.temporal.worker.WorkerFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -120,13 +118,13 @@ class DbFailoverPracticeIT {
     assertThat(step(result, "monitor-replication").output()).contains("primary=t");
     assertThat(step(result, "verify.new-primary-takes-writes").output()).contains("writable=t");
     assertThat(Files.readString(dir.resolve("pgbouncer.ini"))).contains("port=" + WEST);
-    try (Connection west = connect(WEST);
+    try (Connection west = PgPair.superuser(WEST, "postgres");
         Statement sql = west.createStatement();
         ResultSet recovery = sql.executeQuery("SELECT pg_is_in_recovery()")) {
       recovery.next();
       assertThat(recovery.getBoolean(1)).as("west is the primary now").isFalse();
     }
-    try (Connection east = connect(EAST);
+    try (Connection east = PgPair.superuser(EAST, "postgres");
         Statement sql = east.createStatement();
         ResultSet readOnly = sql.executeQuery("SHOW default_transaction_read_only")) {
       readOnly.next();
@@ -136,13 +134,5 @@ class DbFailoverPracticeIT {
 
   private static StepStatus step(RunbookResult result, String id) {
     return result.steps().stream().filter(s -> s.id().equals(id)).findFirst().orElseThrow();
-  }
-
-  private static Connection connect(int port) throws Exception {
-    Properties props = new Properties();
-    props.setProperty("user", "postgres");
-    props.setProperty(
-        "password", Files.readString(RealStack.config().secretsDir().resolve("pg-shop")).strip());
-    return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", props);
   }
 }

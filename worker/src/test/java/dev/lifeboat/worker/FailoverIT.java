@@ -231,7 +231,7 @@ class FailoverIT {
         assertThat(r.getBoolean(2)).isFalse();
       }
     }
-    try (Connection c = superuser(WEST);
+    try (Connection c = PgPair.superuser(WEST, "shop");
         Statement s = c.createStatement();
         ResultSet r = s.executeQuery("SELECT pg_is_in_recovery()")) {
       r.next();
@@ -283,7 +283,7 @@ class FailoverIT {
                   s.nodes().stream()
                       .anyMatch(n -> n.node().equals("east") && n.verdict().equals("fenced")));
       assertThat(status.primary()).isEqualTo("west");
-      try (Connection c = superuser(EAST);
+      try (Connection c = PgPair.superuser(EAST, "shop");
           Statement s = c.createStatement()) {
         assertThatThrownBy(() -> s.execute("INSERT INTO writes (id) VALUES (-2)"))
             .hasMessageContaining("read-only");
@@ -345,13 +345,13 @@ class FailoverIT {
   @Order(5)
   void aLossOverTheBudgetWaitsForApprovalRejectionUnfencesApprovalPromotes() throws Exception {
     String async = "pairasync";
-    try (Connection c = superuser(EAST);
+    try (Connection c = PgPair.superuser(EAST, "shop");
         Statement s = c.createStatement()) {
       s.execute("ALTER SYSTEM RESET synchronous_standby_names");
       s.execute("SELECT pg_reload_conf()");
     }
     // West stops receiving, so the rows below exist on east only.
-    try (Connection c = superuser(WEST);
+    try (Connection c = PgPair.superuser(WEST, "shop");
         Statement s = c.createStatement()) {
       s.execute("ALTER SYSTEM SET primary_conninfo = ''");
       s.execute("SELECT pg_reload_conf()");
@@ -372,7 +372,7 @@ class FailoverIT {
     // East is fenced (read-only) and stopped while the failover waits: nobody can write to it.
     assertThatThrownBy(
             () -> {
-              try (Connection c = superuser(EAST);
+              try (Connection c = PgPair.superuser(EAST, "shop");
                   Statement s = c.createStatement()) {
                 s.execute("INSERT INTO writes (id) VALUES (-5000)");
               }
@@ -545,7 +545,7 @@ class FailoverIT {
 
   private static Set<Long> ids(int port) throws Exception {
     Set<Long> ids = new TreeSet<>();
-    try (Connection c = superuser(port);
+    try (Connection c = PgPair.superuser(port, "shop");
         Statement s = c.createStatement();
         ResultSet r = s.executeQuery("SELECT id FROM writes")) {
       while (r.next()) {
@@ -563,13 +563,6 @@ class FailoverIT {
     props.setProperty("connectTimeout", "5");
     props.setProperty("socketTimeout", "30");
     return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + BOUNCER + "/shop", props);
-  }
-
-  private static Connection superuser(int port) throws Exception {
-    Properties props = new Properties();
-    props.setProperty("user", "postgres");
-    props.setProperty("password", secret("pg-shop"));
-    return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/shop", props);
   }
 
   private static String secret(String name) throws Exception {

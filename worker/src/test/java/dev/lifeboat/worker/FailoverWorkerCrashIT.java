@@ -18,14 +18,12 @@ import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -90,13 +88,13 @@ class FailoverWorkerCrashIT {
   @Test
   void aNewWorkerFinishesTheFailoverTheKilledOneStartedAndOnePrimaryResults() throws Exception {
     // West stops receiving, so a promotion would lose what east writes next: approval needed.
-    try (Connection c = superuser(WEST);
+    try (Connection c = PgPair.superuser(WEST, "shop");
         Statement s = c.createStatement()) {
       s.execute("ALTER SYSTEM SET primary_conninfo = ''");
       s.execute("SELECT pg_reload_conf()");
     }
     Thread.sleep(1000);
-    try (Connection c = superuser(EAST);
+    try (Connection c = PgPair.superuser(EAST, "shop");
         Statement s = c.createStatement()) {
       s.execute("CREATE TABLE lost (id int)");
     }
@@ -161,7 +159,7 @@ class FailoverWorkerCrashIT {
   private static List<Integer> primaries() {
     List<Integer> primaries = new ArrayList<>();
     for (int port : new int[] {EAST, WEST}) {
-      try (Connection c = superuser(port);
+      try (Connection c = PgPair.superuser(port, "shop");
           Statement s = c.createStatement();
           ResultSet r = s.executeQuery("SELECT pg_is_in_recovery()")) {
         r.next();
@@ -173,14 +171,5 @@ class FailoverWorkerCrashIT {
       }
     }
     return primaries;
-  }
-
-  private static Connection superuser(int port) throws Exception {
-    Properties props = new Properties();
-    props.setProperty("user", "postgres");
-    props.setProperty(
-        "password", Files.readString(RealStack.config().secretsDir().resolve("pg-shop")).strip());
-    props.setProperty("connectTimeout", "3");
-    return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/shop", props);
   }
 }

@@ -2,9 +2,13 @@ package dev.lifeboat.worker;
 
 import dev.lifeboat.config.LifeboatConfig;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 
 /**
  * A throwaway PostgreSQL pair from {@code scripts/pg-pair.sh} (primary {@code east}, streaming
@@ -88,6 +92,17 @@ final class PgPair implements AutoCloseable {
         + "/"
         + node
         + ", replicationUser: replicator, replicationSecret: pg-replicator}\n";
+  }
+
+  /** A superuser connection to a node of a pair (any pair: the stack's pg-shop password). */
+  static Connection superuser(int port, String database) throws Exception {
+    Properties props = new Properties();
+    props.setProperty("user", "postgres");
+    props.setProperty(
+        "password", Files.readString(RealStack.config().secretsDir().resolve("pg-shop")).strip());
+    props.setProperty("connectTimeout", "3");
+    return DriverManager.getConnection(
+        "jdbc:postgresql://127.0.0.1:" + port + "/" + database, props);
   }
 
   @Override

@@ -12,7 +12,6 @@ import dev.lifeboat.workflows.model.FailbackRequest;
 import dev.lifeboat.workflows.model.FailbackResult;
 import dev.lifeboat.workflows.model.MonitorRequest;
 import dev.lifeboat.workflows.model.NodeProbe;
-import dev.lifeboat.workflows.model.NodeRole;
 import dev.lifeboat.workflows.model.NodeSpec;
 import dev.lifeboat.workflows.model.SimulationReport;
 import dev.lifeboat.workflows.model.SimulationRequest;
@@ -27,7 +26,6 @@ import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -88,7 +86,7 @@ public class DisasterSimulationWorkflowImpl implements DisasterSimulationWorkflo
     }
     RegionalProbes probes = new RegionalProbes(Duration.ofSeconds(10));
     List<NodeProbe> before = probes.probeAll(spec);
-    NodeProbe primary = newestPrimary(before).orElse(null);
+    NodeProbe primary = Primaries.newest(before).orElse(null);
     boolean primaryFails = primary != null && primary.node().equals(failed.name());
     Optional<CandidateChooser.Candidate> candidate =
         primaryFails
@@ -235,7 +233,7 @@ public class DisasterSimulationWorkflowImpl implements DisasterSimulationWorkflo
     long deadline = Workflow.currentTimeMillis() + FAILOVER_DEADLINE.toMillis();
     while (Workflow.currentTimeMillis() < deadline) {
       Optional<NodeProbe> now =
-          newestPrimary(probes.probeAll(spec)).filter(p -> p.timeline() > oldTimeline);
+          Primaries.newest(probes.probeAll(spec)).filter(p -> p.timeline() > oldTimeline);
       if (now.isPresent()) {
         NodeSpec node = spec.node(now.get().node());
         boolean redirected = true;
@@ -257,12 +255,6 @@ public class DisasterSimulationWorkflowImpl implements DisasterSimulationWorkflo
             + "; is the monitor running and"
             + " automatic failover on?",
         ErrorTypes.NO_CANDIDATE);
-  }
-
-  private static Optional<NodeProbe> newestPrimary(List<NodeProbe> probes) {
-    return probes.stream()
-        .filter(p -> p.reachable() && p.role() == NodeRole.PRIMARY)
-        .max(Comparator.comparingLong(NodeProbe::timeline));
   }
 
   private static PostgresActivities node(NodeSpec node, Duration timeout) {

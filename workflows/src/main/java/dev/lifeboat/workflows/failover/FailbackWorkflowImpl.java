@@ -51,11 +51,8 @@ public class FailbackWorkflowImpl implements FailbackWorkflow {
     ClusterSpec spec = topology.describeCluster(cluster);
     boolean synchronous = ClusterSpec.SYNCHRONOUS.equals(spec.replication());
     List<NodeProbe> probes = new RegionalProbes(Duration.ofSeconds(15)).probeAll(spec);
-    // The newest timeline is the real primary; a primary on an older one is a demoted node back.
     NodeProbe primaryProbe =
-        probes.stream()
-            .filter(p -> p.reachable() && p.role() == NodeRole.PRIMARY)
-            .max(Comparator.comparingLong(NodeProbe::timeline))
+        Primaries.newest(probes)
             .orElseThrow(
                 () ->
                     ApplicationFailure.newNonRetryableFailure(

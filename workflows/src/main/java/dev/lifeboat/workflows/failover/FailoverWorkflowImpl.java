@@ -27,7 +27,6 @@ import io.temporal.workflow.Saga;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -71,7 +70,7 @@ public class FailoverWorkflowImpl implements FailoverWorkflow {
     boolean synchronous = ClusterSpec.SYNCHRONOUS.equals(spec.replication());
     List<NodeProbe> probes = new RegionalProbes(Duration.ofSeconds(15)).probeAll(spec);
 
-    NodeProbe livePrimary = currentPrimary(probes);
+    NodeProbe livePrimary = Primaries.newest(probes).orElse(null);
     NodeSpec oldPrimary = oldPrimary(spec, livePrimary, request);
     oldPrimaryName = oldPrimary.name();
     String primaryLsn = livePrimary != null ? livePrimary.lsn() : request.lastPrimaryLsn();
@@ -353,14 +352,6 @@ public class FailoverWorkflowImpl implements FailoverWorkflow {
   }
 
   // ----- helpers -----
-
-  private NodeProbe currentPrimary(List<NodeProbe> probes) {
-    // A demoted primary that came back still says it is primary; the newest timeline wins.
-    return probes.stream()
-        .filter(p -> p.reachable() && p.role() == NodeRole.PRIMARY)
-        .max(Comparator.comparingLong(NodeProbe::timeline))
-        .orElse(null);
-  }
 
   private NodeSpec oldPrimary(ClusterSpec spec, NodeProbe live, FailoverRequest request) {
     String name = live != null ? live.node() : request.oldPrimary();
