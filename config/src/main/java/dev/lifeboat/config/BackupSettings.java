@@ -22,6 +22,9 @@ import java.util.List;
  *     pg_basebackup}, from any host) or {@code auto} (default: {@code files} when the worker can
  *     read the node's data directory, else {@code stream}) ({@code BACKUP_SOURCE})
  * @param readers files read at once by the {@code files} source (default 2)
+ * @param pageDifferences whether a {@code files} incremental stores a changed page as its
+ *     difference from the parent's page, read back from the destination (default true; {@code
+ *     BACKUP_PAGE_DIFFERENCES}); false stores changed pages whole and reads nothing back
  */
 public record BackupSettings(
     String strategy,
@@ -33,7 +36,8 @@ public record BackupSettings(
     List<DestinationSettings> destinations,
     String maxRate,
     String source,
-    int readers) {
+    int readers,
+    boolean pageDifferences) {
 
   public static final List<String> STRATEGIES = List.of("daily", "weekly", "hourly", "continuous");
 

@@ -50,7 +50,8 @@ public final class ConfigLoader {
           "destinations",
           "maxRate",
           "source",
-          "readers");
+          "readers",
+          "pageDifferences");
   private static final Set<String> KEYS_KEYS =
       Set.of("provider", "file", "kmsKeyId", "region", "endpoint", "credentialsSecret");
   private static final Set<String> DESTINATION_KEYS =
@@ -346,6 +347,8 @@ public final class ConfigLoader {
       }
       int readers =
           integer(node, "backup.readers", BackupSettings.DEFAULT_READERS, 1, 64, "a count 1-64");
+      boolean pageDifferences =
+          parseBoolean(sourced("BACKUP_PAGE_DIFFERENCES", node, "backup.pageDifferences", "true"));
       return new BackupSettings(
           strategy.value(),
           retentionDays,
@@ -356,7 +359,8 @@ public final class ConfigLoader {
           destinations,
           maxRate.value(),
           source.value(),
-          readers);
+          readers,
+          pageDifferences);
     }
 
     private BackupSettings.KeySettings keys(JsonNode node, Path base, Path secretsDir) {

@@ -12,6 +12,7 @@ import dev.lifeboat.starter.cli.RestoreTableCommand;
 import dev.lifeboat.starter.cli.RunbookCommand;
 import dev.lifeboat.starter.cli.ScheduleCommand;
 import dev.lifeboat.starter.cli.SimulateCommand;
+import dev.lifeboat.starter.cli.WarmUpCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -37,6 +38,7 @@ import picocli.CommandLine.Command;
       ScheduleCommand.class,
       RunbookCommand.class,
       ConfigCommand.class,
+      WarmUpCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class LifeboatCli {

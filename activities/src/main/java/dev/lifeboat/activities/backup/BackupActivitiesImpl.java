@@ -4,6 +4,7 @@ import dev.lifeboat.activities.archive.WalArchive;
 import dev.lifeboat.activities.archive.WalPruner;
 import dev.lifeboat.activities.backup.files.FilesBackup;
 import dev.lifeboat.activities.backup.files.LowLevelBackupSession;
+import dev.lifeboat.activities.backup.files.ParentPages;
 import dev.lifeboat.activities.codec.CompressionSpec;
 import dev.lifeboat.activities.codec.ObjectPipeline;
 import dev.lifeboat.activities.codec.StoredObject;
@@ -149,7 +150,7 @@ public final class BackupActivitiesImpl implements BackupActivities {
           new Heartbeats(context, "reading", estimateBytes(source, task.cluster()));
       Taken taken =
           useFiles(task, backup, source)
-              ? takeFiles(task, source, store, writer, backup.readers(), parent, heartbeats)
+              ? takeFiles(task, source, store, writer, backup, kek, parent, heartbeats)
               : takeStream(source, password, backup.maxRate(), writer, heartbeats);
       Facts facts = readFacts(source, task.cluster());
       SourceInfo info =
@@ -263,7 +264,8 @@ public final class BackupActivitiesImpl implements BackupActivities {
       NodeSpec source,
       BackupStore store,
       BackupSetWriter writer,
-      int readers,
+      BackupSettings backup,
+      KeyProvider kek,
       Manifest parent,
       Heartbeats heartbeats)
       throws IOException, SQLException {
@@ -275,14 +277,14 @@ public final class BackupActivitiesImpl implements BackupActivities {
           new FilesBackup(
               session,
               writer,
-              readers,
+              backup.readers(),
               FilesBackup.DEFAULT_BUNDLE_BYTES,
               n -> heartbeats.bytesTransferred(read.addAndGet(n)));
       // WAL the archiver already sealed in this destination is not stored again.
       FilesBackup.Result result =
           files.run(
               "lifeboat " + task.cluster() + " " + task.backupId(),
-              parentOf(parent),
+              parentOf(parent, backup.pageDifferences() ? store : null, kek),
               segment -> WalArchive.contains(store, task.cluster(), segment));
       return new Taken(
           Manifest.METHOD_FILES,
@@ -296,7 +298,14 @@ public final class BackupActivitiesImpl implements BackupActivities {
     }
   }
 
-  private static FilesBackup.Parent parentOf(Manifest parent) {
+  /**
+   * What the files source needs of the parent.
+   *
+   * @param pagesFrom the store to read the parent chain's pages back from, so changed pages are
+   *     stored as differences; null to store them whole
+   */
+  private static FilesBackup.Parent parentOf(
+      Manifest parent, BackupStore pagesFrom, KeyProvider kek) throws IOException {
     if (parent == null) {
       return null;
     }
@@ -310,7 +319,10 @@ public final class BackupActivitiesImpl implements BackupActivities {
         Lsn.parse(parent.startLsn()),
         Lsn.parse(parent.stopLsn()),
         parent.startTime(),
-        sizes);
+        sizes,
+        pagesFrom == null
+            ? null
+            : ParentPages.open(pagesFrom, BackupChain.of(pagesFrom, parent), kek));
   }
 
   /** The parent's manifest in the landing destination; it must be a files backup. */

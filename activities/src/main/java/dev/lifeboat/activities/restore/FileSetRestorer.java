@@ -1,6 +1,7 @@
 package dev.lifeboat.activities.restore;
 
 import dev.lifeboat.activities.backup.files.PageHeader;
+import dev.lifeboat.activities.backup.files.PageRecords;
 import dev.lifeboat.activities.codec.DataKey;
 import dev.lifeboat.activities.codec.ObjectCodec;
 import dev.lifeboat.activities.codec.ObjectPipeline;
@@ -25,6 +26,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -229,7 +231,7 @@ final class FileSetRestorer {
                     + entry.path()
                     + " but its parent has no such file: the chain is inconsistent");
           }
-          writeDelta(in, entry, file);
+          writeDelta(in, entry, file, layer.backupId());
         }
         present.add(entry.path());
         position = entry.offset() + entry.length();
@@ -252,25 +254,77 @@ final class FileSetRestorer {
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
   }
 
-  private static void writeDelta(DataInputStream in, FileEntry entry, Path file)
+  /**
+   * Writes a delta's records over the previous layer's file, cut or extended to the delta's size: a
+   * whole page replaces the block, a difference is XORed into it and must then match its checksum.
+   */
+  private static void writeDelta(DataInputStream in, FileEntry entry, Path file, String backupId)
       throws IOException {
-    int record = 4 + PageHeader.PAGE_SIZE;
-    if (entry.length() % record != 0) {
-      throw new IOException(
-          "the page delta of "
-              + entry.path()
-              + " has "
-              + entry.length()
-              + " bytes, not whole pages");
-    }
     byte[] page = new byte[PageHeader.PAGE_SIZE];
+    byte[] difference = new byte[PageHeader.PAGE_SIZE];
     try (RandomAccessFile out = new RandomAccessFile(file.toFile(), "rw")) {
       out.setLength(entry.size());
-      for (long done = 0; done < entry.length(); done += record) {
-        long block = in.readInt() & 0xFFFFFFFFL;
-        in.readFully(page);
-        out.seek(block * PageHeader.PAGE_SIZE);
+      long done = 0;
+      while (done < entry.length()) {
+        if (entry.length() - done < PageRecords.WHOLE_RECORD) {
+          throw new IOException(
+              "the page delta of "
+                  + entry.path()
+                  + " in backup "
+                  + backupId
+                  + " ends inside a"
+                  + " record, at byte "
+                  + done
+                  + " of "
+                  + entry.length());
+        }
+        int word = in.readInt();
+        long block = word & ~PageRecords.DIFFERENCE_FLAG & 0xFFFFFFFFL;
+        long position = block * PageHeader.PAGE_SIZE;
+        if ((word & PageRecords.DIFFERENCE_FLAG) == 0) {
+          in.readFully(page);
+          done += PageRecords.WHOLE_RECORD;
+        } else {
+          int expected = in.readInt();
+          in.readFully(difference);
+          done += PageRecords.DIFFERENCE_RECORD;
+          out.seek(position);
+          int read = 0;
+          while (read < page.length) {
+            int n = out.read(page, read, page.length - read);
+            if (n < 0) {
+              break;
+            }
+            read += n;
+          }
+          Arrays.fill(page, read, page.length, (byte) 0);
+          PageRecords.apply(page, difference);
+          if (PageRecords.checksum(page, 0) != expected) {
+            throw new IOException(
+                "block "
+                    + block
+                    + " of "
+                    + entry.path()
+                    + " in backup "
+                    + backupId
+                    + " is stored as a difference from the page its parent chain restores, but"
+                    + " the result does not match the page's checksum: the chain's copy of that"
+                    + " page is not the one the backup was taken against; restore from a full"
+                    + " backup");
+          }
+        }
+        out.seek(position);
         out.write(page);
+      }
+      if (done != entry.length()) {
+        throw new IOException(
+            "the page delta of "
+                + entry.path()
+                + " in backup "
+                + backupId
+                + " has "
+                + entry.length()
+                + " bytes, which do not end on a record");
       }
     }
   }

@@ -8,6 +8,8 @@ import dev.lifeboat.activities.backup.files.BundleSource;
 import dev.lifeboat.activities.backup.files.BundleStream;
 import dev.lifeboat.activities.backup.files.DataDirectoryScan;
 import dev.lifeboat.activities.backup.files.PageHeader;
+import dev.lifeboat.activities.backup.files.PageRecords;
+import dev.lifeboat.activities.backup.files.ParentPages;
 import dev.lifeboat.activities.codec.CompressionSpec;
 import dev.lifeboat.activities.codec.keys.KeyProvider;
 import dev.lifeboat.activities.codec.keys.LocalKeyProvider;
@@ -112,7 +114,7 @@ class FileChainRestoreTest {
     Map<String, FileEntry> entries =
         incremental.files().stream().collect(Collectors.toMap(FileEntry::path, e -> e));
     assertThat(entries.get("base/5/16384").kind()).isEqualTo(FileEntry.Kind.DELTA);
-    assertThat(entries.get("base/5/16384").length()).isEqualTo(2L * (4 + PageHeader.PAGE_SIZE));
+    assertThat(entries.get("base/5/16384").length()).isEqualTo(2L * PageRecords.WHOLE_RECORD);
     assertThat(entries.get("base/5/16384").size()).isEqualTo(5L * PageHeader.PAGE_SIZE);
     assertThat(entries.get("base/5/16385").kind()).isEqualTo(FileEntry.Kind.UNCHANGED);
     assertThat(entries.get("base/5/16387").kind()).isEqualTo(FileEntry.Kind.WHOLE);
@@ -146,8 +148,78 @@ class FileChainRestoreTest {
     assertThat(target).doesNotExist();
   }
 
+  @Test
+  void aPageChangedALittleIsStoredAsItsDifferenceAndAChainOfThreeRestoresByteForByte()
+      throws Exception {
+    Manifest full = backup("b1", null);
+    tweak("base/5/16384", 1, 0x500);
+    Manifest first = backup("b2", full);
+    Map<String, byte[]> atFirst = snapshot();
+    // The same page changed again, and another one rewritten entirely: the first is again a
+    // difference (from the page b2's chain restores), the second is stored whole.
+    tweak("base/5/16384", 1, 0x800);
+    writePage("base/5/16384", 3, page(0x810));
+    Manifest second = backup("b3", first, 0x700, List.of(full, first));
+    Map<String, byte[]> atSecond = snapshot();
+
+    assertThat(entry(first, "base/5/16384").length()).isEqualTo(PageRecords.DIFFERENCE_RECORD);
+    assertThat(entry(second, "base/5/16384").length())
+        .isEqualTo(PageRecords.DIFFERENCE_RECORD + PageRecords.WHOLE_RECORD);
+
+    Path restoredSecond = dir.resolve("restored-b3");
+    DataDirectoryRestorer.restore(store, "shop", "b3", kek, restoredSecond);
+    assertThat(contents(restoredSecond)).isEqualTo(atSecond);
+    Path restoredFirst = dir.resolve("restored-b2");
+    DataDirectoryRestorer.restore(store, "shop", "b2", kek, restoredFirst);
+    assertThat(contents(restoredFirst)).isEqualTo(atFirst);
+  }
+
+  @Test
+  void aDifferenceTakenAgainstAnotherPageIsRefusedByItsChecksum() throws Exception {
+    Manifest full = backup("b1", null);
+    tweak("base/5/16384", 1, 0x300);
+    // Not the parent: a differently changed copy of the same file.
+    Manifest other = backup("other", null);
+    tweak("base/5/16384", 1, 0x500);
+    backup("b2", full, PARENT_START_LSN, List.of(other));
+
+    Path target = dir.resolve("restored");
+    assertThatThrownBy(() -> DataDirectoryRestorer.restore(store, "shop", "b2", kek, target))
+        .hasMessageContaining("block 1 of base/5/16384 in backup b2")
+        .hasMessageContaining("does not match the page's checksum");
+    assertThat(target).doesNotExist();
+  }
+
+  private static FileEntry entry(Manifest manifest, String path) {
+    return manifest.files().stream().filter(e -> e.path().equals(path)).findFirst().orElseThrow();
+  }
+
+  /** Changes a few bytes of a page, as an UPDATE setting one row's xmax does, and its LSN. */
+  private void tweak(String path, int block, long lsn) throws IOException {
+    byte[] page = new byte[PageHeader.PAGE_SIZE];
+    try (var file = new java.io.RandomAccessFile(data.resolve(path).toFile(), "r")) {
+      file.seek((long) block * PageHeader.PAGE_SIZE);
+      file.readFully(page);
+    }
+    byte[] header = page(lsn);
+    System.arraycopy(header, 0, page, 0, 8);
+    for (int i = 0; i < 24; i++) {
+      page[4000 + i] ^= (byte) (lsn + i + 1);
+    }
+    writePage(path, block, page);
+  }
+
   /** Takes a files backup of {@code data} the way FilesBackup does, without a server. */
   private Manifest backup(String id, Manifest parent) throws IOException {
+    return backup(id, parent, PARENT_START_LSN, parent == null ? null : List.of(parent));
+  }
+
+  /**
+   * @param parentStartLsn the parent's start LSN: pages at or after it are changed
+   * @param pagesOf the chain whose pages differences are taken from, or null for whole pages
+   */
+  private Manifest backup(String id, Manifest parent, long parentStartLsn, List<Manifest> pagesOf)
+      throws IOException {
     Map<String, Long> parentSizes = new HashMap<>();
     if (parent != null) {
       parent.files().forEach(e -> parentSizes.put(e.path(), e.size()));
@@ -159,7 +231,7 @@ class FileChainRestoreTest {
       if (parent != null && file.relation() && parentSize != null && file.size() >= parentSize) {
         sources.add(
             new BundleSource.PageDelta(
-                file.path(), file.file(), file.size(), parentSize, PARENT_START_LSN));
+                file.path(), file.file(), file.size(), parentSize, parentStartLsn));
       } else {
         sources.add(new BundleSource.WholeFile(file.path(), file.file(), file.size()));
       }
@@ -174,8 +246,11 @@ class FileChainRestoreTest {
             Clock.systemUTC(),
             "test");
     List<FileEntry> entries = new ArrayList<>();
+    ParentPages pages = pagesOf == null ? null : ParentPages.open(store, pagesOf, kek);
     for (BundlePlanner.Bundle bundle : BundlePlanner.plan(sources, 20_000, 1)) {
-      try (BundleStream stream = new BundleStream(bundle.object(), bundle.sources(), n -> {})) {
+      try (ParentPages.Cursor cursor = pages == null ? null : pages.cursor();
+          BundleStream stream =
+              new BundleStream(bundle.object(), bundle.sources(), n -> {}, cursor)) {
         writer.add(bundle.object(), stream, ProgressListener.NONE);
         entries.addAll(stream.entries());
       }

@@ -1,6 +1,7 @@
 package dev.lifeboat.starter.cli;
 
 import dev.lifeboat.workflows.model.TransferProgress;
+import java.io.PrintStream;
 import java.util.Optional;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -13,7 +14,18 @@ import me.tongfei.progressbar.ProgressBarStyle;
  */
 final class TransferBar implements AutoCloseable {
 
+  private final PrintStream out;
   private ProgressBar bar;
+
+  /** A bar on stderr. */
+  TransferBar() {
+    this(System.err);
+  }
+
+  /** A bar drawn on {@code out}. */
+  TransferBar(PrintStream out) {
+    this.out = out;
+  }
 
   /** Moves the bar to the activity's latest progress, if it has an estimate. */
   void show(Optional<TransferProgress> transfer) {
@@ -28,7 +40,7 @@ final class TransferBar implements AutoCloseable {
               .setInitialMax(progress.bytesEstimated())
               .setUnit(" MB", 1_000_000)
               .setStyle(ProgressBarStyle.ASCII)
-              .setConsumer(new ConsoleProgressBarConsumer(System.err))
+              .setConsumer(new ConsoleProgressBarConsumer(out))
               .build();
     }
     bar.maxHint(Math.max(progress.bytesEstimated(), progress.bytesDone()));

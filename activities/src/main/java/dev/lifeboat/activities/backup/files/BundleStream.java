@@ -25,7 +25,9 @@ public final class BundleStream extends InputStream {
   private final String object;
   private final Iterator<BundleSource> sources;
   private final LongConsumer bytesRead;
+  private final ParentPages.Cursor parent;
   private final List<FileEntry> entries = new ArrayList<>();
+  private final long[] deltaPages = new long[2];
   private long offset;
   private Piece current;
   private long currentStart;
@@ -36,9 +38,35 @@ public final class BundleStream extends InputStream {
    * @param bytesRead told how many bytes were read from disk, for progress
    */
   public BundleStream(String object, List<BundleSource> sources, LongConsumer bytesRead) {
+    this(object, sources, bytesRead, null);
+  }
+
+  /**
+   * @param object the bundle's object path, recorded in the entries
+   * @param sources what it holds, in order
+   * @param bytesRead told how many bytes were read from disk, for progress
+   * @param parent the parent chain's pages, so a changed page is stored as its difference from the
+   *     parent's; null to store changed pages whole
+   */
+  public BundleStream(
+      String object,
+      List<BundleSource> sources,
+      LongConsumer bytesRead,
+      ParentPages.Cursor parent) {
     this.object = object;
     this.sources = List.copyOf(sources).iterator();
     this.bytesRead = bytesRead;
+    this.parent = parent;
+  }
+
+  /** Changed pages stored whole by this bundle's page deltas so far. */
+  public long wholePages() {
+    return deltaPages[0];
+  }
+
+  /** Changed pages stored as differences from the parent's by this bundle's page deltas so far. */
+  public long differencePages() {
+    return deltaPages[1];
   }
 
   /** The entries of the files read so far; complete once the stream has ended. */
@@ -96,7 +124,9 @@ public final class BundleStream extends InputStream {
     if (source instanceof BundleSource.WholeFile whole) {
       return WholePiece.open(whole, bytesRead);
     }
-    return DeltaPiece.open((BundleSource.PageDelta) source, bytesRead);
+    BundleSource.PageDelta delta = (BundleSource.PageDelta) source;
+    return DeltaPiece.open(
+        delta, bytesRead, parent == null ? null : parent.file(delta.path()), deltaPages);
   }
 
   /** Produces one source's content and then its entry. */
@@ -185,17 +215,21 @@ public final class BundleStream extends InputStream {
   /**
    * Reads a relation file page by page and emits only the pages the parent does not hold: those
    * whose LSN is at or after the parent's start, those past the parent's end, and never-written
-   * (LSN zero) pages, which may replace an older page at the same block after a truncation.
+   * (LSN zero) pages, which may replace an older page at the same block after a truncation. With
+   * the parent's pages at hand, a changed page the parent has is emitted as its difference from the
+   * parent's page when that is mostly zeros ({@link PageRecords}).
    */
   private static final class DeltaPiece implements Piece {
     private static final int PAGES_PER_READ = 128;
-    private static final int RECORD = 4 + PageHeader.PAGE_SIZE;
 
     private final BundleSource.PageDelta source;
     private final FileChannel channel;
     private final LongConsumer bytesRead;
+    private final ParentPages.FilePages parentPages;
+    private final long[] counts;
+    private final byte[] parentPage = new byte[PageHeader.PAGE_SIZE];
     private final byte[] pages = new byte[PAGES_PER_READ * PageHeader.PAGE_SIZE];
-    private final byte[] out = new byte[PAGES_PER_READ * RECORD];
+    private final byte[] out = new byte[PAGES_PER_READ * PageRecords.DIFFERENCE_RECORD];
     private int outLength;
     private int outPosition;
     private long nextBlock;
@@ -203,16 +237,27 @@ public final class BundleStream extends InputStream {
     private long pagesEmitted;
     private boolean ended;
 
-    private DeltaPiece(BundleSource.PageDelta source, FileChannel channel, LongConsumer bytesRead) {
+    private DeltaPiece(
+        BundleSource.PageDelta source,
+        FileChannel channel,
+        LongConsumer bytesRead,
+        ParentPages.FilePages parentPages,
+        long[] counts) {
       this.source = source;
       this.channel = channel;
       this.bytesRead = bytesRead;
+      this.parentPages = parentPages;
+      this.counts = counts;
       this.blocksToRead = source.size() / PageHeader.PAGE_SIZE;
     }
 
-    static DeltaPiece open(BundleSource.PageDelta source, LongConsumer bytesRead)
+    static DeltaPiece open(
+        BundleSource.PageDelta source,
+        LongConsumer bytesRead,
+        ParentPages.FilePages parentPages,
+        long[] counts)
         throws IOException {
-      return new DeltaPiece(source, openIfPresent(source.file()), bytesRead);
+      return new DeltaPiece(source, openIfPresent(source.file()), bytesRead, parentPages, counts);
     }
 
     @Override
@@ -258,18 +303,32 @@ public final class BundleStream extends InputStream {
                 || lsn == 0
                 || Long.compareUnsigned(lsn, source.parentStartLsn()) >= 0;
         if (changed) {
-          int at = outLength;
-          out[at] = (byte) (block >>> 24);
-          out[at + 1] = (byte) (block >>> 16);
-          out[at + 2] = (byte) (block >>> 8);
-          out[at + 3] = (byte) block;
-          System.arraycopy(pages, i * PageHeader.PAGE_SIZE, out, at + 4, PageHeader.PAGE_SIZE);
-          outLength += RECORD;
+          emit(block, i * PageHeader.PAGE_SIZE, lsn != 0 && block < parentBlocks);
           pagesEmitted++;
         }
       }
       nextBlock += full;
       return true;
+    }
+
+    /** Appends the page at {@code offset} of the read buffer as a record. */
+    private void emit(long block, int offset, boolean parentHasIt) throws IOException {
+      int at = outLength;
+      if (parentHasIt && parentPages != null) {
+        parentPages.page(block, parentPage);
+        int changed = PageRecords.difference(pages, offset, parentPage, out, at + 8);
+        if (changed <= PageRecords.MAX_CHANGED_BYTES) {
+          PageRecords.putInt(out, at, (int) block | PageRecords.DIFFERENCE_FLAG);
+          PageRecords.putInt(out, at + 4, PageRecords.checksum(pages, offset));
+          outLength += PageRecords.DIFFERENCE_RECORD;
+          counts[1]++;
+          return;
+        }
+      }
+      PageRecords.putInt(out, at, (int) block);
+      System.arraycopy(pages, offset, out, at + 4, PageHeader.PAGE_SIZE);
+      outLength += PageRecords.WHOLE_RECORD;
+      counts[0]++;
     }
 
     @Override

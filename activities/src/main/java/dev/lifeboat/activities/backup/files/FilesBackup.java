@@ -22,6 +22,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A base backup that reads the data directory's files itself, between {@code pg_backup_start} and
@@ -33,6 +35,8 @@ import java.util.function.LongConsumer;
  */
 public final class FilesBackup {
 
+  private static final Logger log = LoggerFactory.getLogger(FilesBackup.class);
+
   /** About how many bytes a bundle reads from disk. */
   public static final long DEFAULT_BUNDLE_BYTES = 64L << 20;
 
@@ -42,6 +46,8 @@ public final class FilesBackup {
   private final long bundleBytes;
   private final LongConsumer bytesRead;
   private final LongAdder totalRead = new LongAdder();
+  private final LongAdder wholePages = new LongAdder();
+  private final LongAdder differencePages = new LongAdder();
 
   /**
    * What the parent of an incremental tells the delta.
@@ -52,6 +58,8 @@ public final class FilesBackup {
    * @param stopLsn the parent's stop LSN: the incremental stores the WAL from here on
    * @param startTime when the parent started, before its {@code pg_backup_start}
    * @param fileSizes every file of the parent's data directory and its size there
+   * @param pages the parent chain's pages, read back from the store so changed pages can be stored
+   *     as differences; null to store changed pages whole
    */
   public record Parent(
       String backupId,
@@ -59,7 +67,8 @@ public final class FilesBackup {
       long startLsn,
       long stopLsn,
       Instant startTime,
-      Map<String, Long> fileSizes) {}
+      Map<String, Long> fileSizes,
+      ParentPages pages) {}
 
   /**
    * Slack for file systems with coarse timestamps: a file is only trusted to be unchanged when it
@@ -158,6 +167,7 @@ public final class FilesBackup {
               + " on this worker: the files method needs the worker on the database host with"
               + " read access; use the stream method");
     }
+    long began = System.nanoTime();
     LowLevelBackupSession.Reservation reserved = session.reserveWal();
     List<FileEntry> entries = new ArrayList<>();
     List<String> segments = new ArrayList<>();
@@ -173,11 +183,13 @@ public final class FilesBackup {
       }
       List<BundlePlanner.Bundle> walBundles =
           BundlePlanner.plan(walSources(dataDirectory, sinceParent, parent), bundleBytes, 1);
-      entries.addAll(writeAll(walBundles));
+      entries.addAll(writeAll(walBundles, null));
       segments.addAll(sinceParent);
       bundleNumber += walBundles.size();
     }
+    long walDone = System.nanoTime();
     long startLsn = session.start(label);
+    long started = System.nanoTime();
     DataDirectoryScan.Result scan = DataDirectoryScan.scan(dataDirectory);
     List<BundleSource> sources = new ArrayList<>();
     for (DataDirectoryScan.ScannedFile file : scan.files()) {
@@ -188,10 +200,12 @@ public final class FilesBackup {
       }
     }
     List<BundlePlanner.Bundle> dataBundles = BundlePlanner.plan(sources, bundleBytes, bundleNumber);
-    entries.addAll(writeAll(dataBundles));
+    entries.addAll(writeAll(dataBundles, parent == null ? null : parent.pages()));
     bundleNumber += dataBundles.size();
+    long filesDone = System.nanoTime();
 
     LowLevelBackupSession.Stop stop = session.stop();
+    long stopped = System.nanoTime();
     long segmentSize = session.walSegmentSize();
     int timeline = (int) stop.timeline();
     // Consistency needs the WAL from the start checkpoint on. Between the reservation and that
@@ -224,10 +238,28 @@ public final class FilesBackup {
     if (stop.tablespaceMap().length > 0) {
       consistency.add(new BundleSource.InMemory("tablespace_map", stop.tablespaceMap()));
     }
-    entries.addAll(writeAll(BundlePlanner.plan(consistency, bundleBytes, bundleNumber)));
+    entries.addAll(writeAll(BundlePlanner.plan(consistency, bundleBytes, bundleNumber), null));
     entries.sort(Comparator.comparing(FileEntry::path));
+    log.info(
+        "{}: WAL since the parent {} ms, pg_backup_start {} ms, {} data bundles {} ms"
+            + " ({} bytes read; changed pages: {} whole, {} as differences), pg_backup_stop {} ms,"
+            + " consistency WAL and label {} ms",
+        label,
+        millis(walDone - began),
+        millis(started - walDone),
+        dataBundles.size(),
+        millis(filesDone - started),
+        totalRead.sum(),
+        wholePages.sum(),
+        differencePages.sum(),
+        millis(stopped - filesDone),
+        millis(System.nanoTime() - stopped));
     return new Result(
         startLsn, stop, List.copyOf(entries), scan.directories(), totalRead.sum(), segments);
+  }
+
+  private static long millis(long nanos) {
+    return nanos / 1_000_000;
   }
 
   /**
@@ -322,8 +354,13 @@ public final class FilesBackup {
     return new BundleSource.WholeFile(file.path(), file.file(), file.size());
   }
 
-  /** Writes the bundles with up to {@code readers} at once; the first failure stops the rest. */
-  private List<FileEntry> writeAll(List<BundlePlanner.Bundle> bundles) throws IOException {
+  /**
+   * Writes the bundles with up to {@code readers} at once; the first failure stops the rest.
+   *
+   * @param parentPages the parent chain's pages, or null
+   */
+  private List<FileEntry> writeAll(List<BundlePlanner.Bundle> bundles, ParentPages parentPages)
+      throws IOException {
     ExecutorService pool =
         Executors.newFixedThreadPool(
             Math.min(readers, Math.max(1, bundles.size())),
@@ -335,7 +372,7 @@ public final class FilesBackup {
     try {
       List<Future<List<FileEntry>>> pending = new ArrayList<>();
       for (BundlePlanner.Bundle bundle : bundles) {
-        pending.add(pool.submit(() -> write(bundle)));
+        pending.add(pool.submit(() -> write(bundle, parentPages)));
       }
       List<FileEntry> entries = new ArrayList<>();
       for (Future<List<FileEntry>> future : pending) {
@@ -359,14 +396,20 @@ public final class FilesBackup {
     }
   }
 
-  private List<FileEntry> write(BundlePlanner.Bundle bundle) throws IOException {
+  private List<FileEntry> write(BundlePlanner.Bundle bundle, ParentPages parentPages)
+      throws IOException {
     LongConsumer counting =
         n -> {
           totalRead.add(n);
           bytesRead.accept(n);
         };
-    try (BundleStream stream = new BundleStream(bundle.object(), bundle.sources(), counting)) {
+    // Each reader has its own cursor: the parent's streams are read forward by one thread.
+    try (ParentPages.Cursor parent = parentPages == null ? null : parentPages.cursor();
+        BundleStream stream =
+            new BundleStream(bundle.object(), bundle.sources(), counting, parent)) {
       writer.add(bundle.object(), stream, ProgressListener.NONE);
+      wholePages.add(stream.wholePages());
+      differencePages.add(stream.differencePages());
       return stream.entries();
     }
   }

@@ -1,0 +1,129 @@
+package dev.lifeboat.activities.backup.files;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * Reads a stream ahead in a thread of its own, a few chunks at most, so that the work behind it
+ * (fetching, verifying, decrypting and decompressing a parent backup's object) runs beside the
+ * reader's own work instead of before it. An incremental's reader is otherwise one thread doing
+ * both, and a bundle of one large relation file leaves the second core idle.
+ */
+final class ReadAheadInputStream extends InputStream {
+
+  private static final byte[] END = new byte[0];
+
+  private final InputStream in;
+  private final BlockingQueue<byte[]> chunks;
+  private final Thread thread;
+  private volatile IOException failure;
+  private volatile boolean closed;
+  private byte[] current = new byte[0];
+  private int position;
+  private boolean ended;
+
+  /**
+   * @param chunkSize bytes read at a time
+   * @param depth chunks held ahead at most
+   */
+  ReadAheadInputStream(InputStream in, int chunkSize, int depth, String name) {
+    this.in = in;
+    this.chunks = new ArrayBlockingQueue<>(depth);
+    this.thread = new Thread(() -> fill(chunkSize), name);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private void fill(int chunkSize) {
+    try {
+      while (!closed) {
+        byte[] chunk = in.readNBytes(chunkSize);
+        if (chunk.length == 0) {
+          break;
+        }
+        chunks.put(chunk);
+      }
+    } catch (IOException e) {
+      failure = e;
+    } catch (InterruptedException e) {
+      // Closed while waiting for room: nobody reads on.
+      return;
+    } catch (RuntimeException e) {
+      failure = new IOException(e);
+    }
+    try {
+      chunks.put(END);
+    } catch (InterruptedException e) {
+      // Closed: nobody waits for the end.
+    }
+  }
+
+  /** Moves to the next chunk; false at the end. */
+  private boolean advance() throws IOException {
+    while (position == current.length) {
+      if (ended) {
+        return false;
+      }
+      try {
+        current = chunks.take();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while reading ahead");
+      }
+      position = 0;
+      if (current == END) {
+        ended = true;
+        if (failure != null) {
+          throw failure;
+        }
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public int read() throws IOException {
+    return advance() ? current[position++] & 0xFF : -1;
+  }
+
+  @Override
+  public int read(byte[] buffer, int offset, int length) throws IOException {
+    if (length == 0) {
+      return 0;
+    }
+    if (!advance()) {
+      return -1;
+    }
+    int n = Math.min(length, current.length - position);
+    System.arraycopy(current, position, buffer, offset, n);
+    position += n;
+    return n;
+  }
+
+  @Override
+  public long skip(long n) throws IOException {
+    long skipped = 0;
+    while (skipped < n && advance()) {
+      int step = (int) Math.min(n - skipped, current.length - position);
+      position += step;
+      skipped += step;
+    }
+    return skipped;
+  }
+
+  @Override
+  public void close() throws IOException {
+    closed = true;
+    thread.interrupt();
+    try {
+      thread.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    in.close();
+  }
+}
