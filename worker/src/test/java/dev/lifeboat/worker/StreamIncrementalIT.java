@@ -96,19 +96,29 @@ class StreamIncrementalIT {
       assertThat(incremental.parentId()).isEqualTo(full.backupId());
       assertThat(incremental.method()).isEqualTo("stream");
       assertThat(incremental.completeCopies()).isEqualTo(2);
-      System.out.printf(
-          "stream full %s: %,d bytes stored; block-level incremental %s: %,d bytes stored,"
-              + " %.1f%% of the full%n",
-          full.backupId(),
-          full.copies().get(0).storedBytes(),
-          incremental.backupId(),
-          incremental.copies().get(0).storedBytes(),
-          incremental.shareOfFull() * 100);
+      report("stream full", full);
+      report("block-level incremental", incremental);
       assertThat(incremental.shareOfFull())
           .as("stored size of the incremental as a share of the full's")
           .isGreaterThan(0)
           .isLessThan(0.25);
-      for (String backupId : List.of(full.backupId(), incremental.backupId())) {
+
+      // A stream incremental is a parent too: the next one builds on the newest backup.
+      try (Connection connection = primary.connect("shop");
+          Statement sql = connection.createStatement()) {
+        sql.executeUpdate("UPDATE accounts SET owner = 'moved' WHERE id > " + (ACCOUNTS - 100));
+        sql.executeUpdate("INSERT INTO events (what) VALUES ('after the first incremental')");
+        expected.clear();
+        expected.putAll(facts(sql));
+      }
+      BackupResult second =
+          backup(
+              stack.client,
+              new BackupRequest("pg18", "incremental", null, DESTINATIONS, 0, "stream", null));
+      assertThat(second.parentId()).isEqualTo(incremental.backupId());
+      report("second block-level incremental", second);
+      assertThat(second.shareOfFull()).isLessThan(incremental.shareOfFull());
+      for (String backupId : List.of(full.backupId(), incremental.backupId(), second.backupId())) {
         assertThat(verify(stack.client, backupId))
             .hasSize(2)
             .allSatisfy(v -> assertThat(v.intact()).as(v.problems().toString()).isTrue());
@@ -125,7 +135,7 @@ class StreamIncrementalIT {
                 stack.client,
                 new RestoreRequest(
                     "pg18",
-                    incremental.backupId(),
+                    second.backupId(),
                     null,
                     null,
                     true,
@@ -137,11 +147,12 @@ class StreamIncrementalIT {
                     false,
                     false,
                     false));
-        assertThat(report.plan().chain()).containsExactly(full.backupId(), incremental.backupId());
+        assertThat(report.plan().chain())
+            .containsExactly(full.backupId(), incremental.backupId(), second.backupId());
         assertThat(report.proven()).as(report.validation().problems().toString()).isTrue();
         assertThat(report.validation().rowCounts())
             .containsEntry("public.accounts", ACCOUNTS)
-            .containsEntry("public.events", 75L);
+            .containsEntry("public.events", 76L);
         assertThat(Files.exists(target.resolveSibling("." + target.getFileName() + ".layers")))
             .as("the unpacked layers are removed")
             .isFalse();
@@ -216,6 +227,16 @@ class StreamIncrementalIT {
     }
   }
 
+  private static void report(String what, BackupResult backup) {
+    System.out.printf(
+        "%s %s: %,d bytes read, %,d bytes stored, %.1f%% of the full%n",
+        what,
+        backup.backupId(),
+        backup.rawBytes(),
+        backup.copies().get(0).storedBytes(),
+        backup.shareOfFull() * 100);
+  }
+
   /** The folder of a major version's programs; the test is skipped, saying why, without them. */
   private static Path binaries(int major) {
     try {
@@ -235,7 +256,9 @@ class StreamIncrementalIT {
             "SELECT count(*) FROM accounts WHERE note = 'after the full' AND balance = 107",
             "SELECT sum(balance) FROM accounts",
             "SELECT count(*) FROM events",
-            "SELECT count(*) FROM events WHERE what = 'after the full'")) {
+            "SELECT count(*) FROM events WHERE what = 'after the full'",
+            "SELECT count(*) FROM accounts WHERE owner = 'moved'",
+            "SELECT count(*) FROM events WHERE what = 'after the first incremental'")) {
       try (ResultSet row = sql.executeQuery(query)) {
         row.next();
         facts.put(query, row.getLong(1));
