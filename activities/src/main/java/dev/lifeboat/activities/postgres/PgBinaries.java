@@ -24,9 +24,10 @@ import java.util.regex.Pattern;
  *
  * <p>Folders are tried in this order, and a program counts only when its {@code --version} says
  * that major version: {@code LIFEBOAT_PG<major>_BIN}, {@code LIFEBOAT_PG_BIN}, Debian's {@code
- * /usr/lib/postgresql/<major>/bin}, {@code .tools/pg<major>/bin} ({@code scripts/install.sh pg18}
- * puts PostgreSQL 18 there) under {@code LIFEBOAT_TOOLS}'s parent or the nearest folder above the
- * working directory that has one, and every folder of the {@code PATH}.
+ * /usr/lib/postgresql/<major>/bin}, {@code $LIFEBOAT_TOOLS/pg<major>/bin} when that variable is
+ * set, else {@code .tools/pg<major>/bin} in the nearest folder above the working directory that has
+ * a {@code .tools} ({@code scripts/install.sh pg18} puts PostgreSQL 18 there), and every folder of
+ * the {@code PATH}.
  */
 public final class PgBinaries {
 
