@@ -111,6 +111,8 @@ class StreamIncrementalIT {
         expected.clear();
         expected.putAll(facts(sql));
       }
+      // Backup ids have one-second resolution: the next backup must not start in the same second.
+      Thread.sleep(1100);
       BackupResult second =
           backup(
               stack.client,

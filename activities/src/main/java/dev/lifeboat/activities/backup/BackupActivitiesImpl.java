@@ -116,6 +116,16 @@ public final class BackupActivitiesImpl implements BackupActivities {
           "incremental backup " + task.backupId() + " has no parent backup id",
           ErrorTypes.INVALID_REQUEST);
     }
+    if (task.parentId().equals(task.backupId())) {
+      // Backup ids have one-second resolution: an incremental started in the same second as the
+      // newest backup gets that backup's id, and the clean start below would delete its parent.
+      throw ApplicationFailure.newNonRetryableFailure(
+          "incremental backup "
+              + task.backupId()
+              + " would build on itself: it started in the same second as its parent, and backup"
+              + " ids have one-second resolution; start it again",
+          ErrorTypes.PARENT_NOT_USABLE);
+    }
     return take(task, true);
   }
 
