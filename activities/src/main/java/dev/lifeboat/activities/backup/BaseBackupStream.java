@@ -5,6 +5,7 @@ import dev.lifeboat.workflows.model.NodeSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -51,10 +52,35 @@ final class BaseBackupStream implements AutoCloseable {
    * @param maxRate the transfer limit ({@code --max-rate}), or null for none
    */
   static BaseBackupStream start(NodeSpec node, String password, String maxRate) throws IOException {
+    return start(PgTools.find("pg_basebackup"), node, password, maxRate, null);
+  }
+
+  /**
+   * Starts a given {@code pg_basebackup} (the one of the server's major version), for a full backup
+   * or, with {@code incrementalOf}, a block-level incremental on top of the backup whose {@code
+   * backup_manifest} that file is.
+   */
+  static BaseBackupStream start(
+      Path program, NodeSpec node, String password, String maxRate, Path incrementalOf)
+      throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(command(program, node, maxRate, incrementalOf));
+    if (password != null) {
+      builder.environment().put("PGPASSWORD", password);
+    }
+    builder.environment().put("PGAPPNAME", "lifeboat-backup");
+    builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    return new BaseBackupStream(builder.start());
+  }
+
+  /**
+   * The command line: one tar on standard output with the WAL needed for consistency; the password
+   * goes in the environment, never here.
+   */
+  static List<String> command(Path program, NodeSpec node, String maxRate, Path incrementalOf) {
     List<String> command =
         new ArrayList<>(
             List.of(
-                PgTools.find("pg_basebackup").toString(),
+                program.toString(),
                 "--host=" + node.host(),
                 "--port=" + node.port(),
                 "--username=" + node.user(),
@@ -67,13 +93,10 @@ final class BaseBackupStream implements AutoCloseable {
     if (maxRate != null) {
       command.add("--max-rate=" + maxRate);
     }
-    ProcessBuilder builder = new ProcessBuilder(command);
-    if (password != null) {
-      builder.environment().put("PGPASSWORD", password);
+    if (incrementalOf != null) {
+      command.add("--incremental=" + incrementalOf);
     }
-    builder.environment().put("PGAPPNAME", "lifeboat-backup");
-    builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-    return new BaseBackupStream(builder.start());
+    return command;
   }
 
   /** The tar stream. */

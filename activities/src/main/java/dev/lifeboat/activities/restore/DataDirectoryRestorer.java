@@ -29,7 +29,8 @@ import java.util.stream.Stream;
  * stream} backup the manifest is checked, the base backup's tar is streamed from the store through
  * verification, decryption and decompression straight into {@code tar -x}, so nothing but the data
  * directory itself touches the disk. A corrupted or missing object stops the restore with the
- * object's name, and the target is removed again, never left half-written.
+ * object's name, and the target is removed again, never left half-written. A stream backup with a
+ * parent is a block-level incremental; its chain is combined by {@link StreamChainRestorer}.
  */
 public final class DataDirectoryRestorer {
 
@@ -90,6 +91,16 @@ public final class DataDirectoryRestorer {
       }
       return manifest;
     }
+    if (manifest.parentId() != null) {
+      List<Manifest> chain = BackupChain.of(store, manifest);
+      try {
+        StreamChainRestorer.restore(store, cluster, chain, kek, target, progress);
+      } catch (IOException | RuntimeException e) {
+        deleteTree(target);
+        throw e;
+      }
+      return manifest;
+    }
     StoredObject base =
         manifest.objects().stream()
             .filter(o -> o.path().equals("base.tar"))
@@ -118,7 +129,7 @@ public final class DataDirectoryRestorer {
   }
 
   /** Streams a tar into {@code tar -x}; its own error lines explain a failure. */
-  private static void untar(InputStream tar, Path target) throws IOException {
+  static void untar(InputStream tar, Path target) throws IOException {
     Process process =
         new ProcessBuilder("tar", "-x", "-f", "-", "-C", target.toString())
             .redirectErrorStream(true)

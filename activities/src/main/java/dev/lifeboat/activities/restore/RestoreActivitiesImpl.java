@@ -11,6 +11,7 @@ import dev.lifeboat.activities.manifest.Manifest;
 import dev.lifeboat.activities.manifest.ManifestException;
 import dev.lifeboat.activities.manifest.ManifestStore;
 import dev.lifeboat.activities.manifest.ProofStamp;
+import dev.lifeboat.activities.postgres.PgBinaries;
 import dev.lifeboat.activities.postgres.PgConnections;
 import dev.lifeboat.activities.postgres.PgTools;
 import dev.lifeboat.activities.secrets.SecretResolver;
@@ -264,6 +265,10 @@ public final class RestoreActivitiesImpl implements RestoreActivities {
     } catch (ObjectIntegrityException | ManifestException e) {
       throw ApplicationFailure.newNonRetryableFailure(
           "backup " + task.plan().backupId() + ": " + e.getMessage(), ErrorTypes.RESTORE_FAILED);
+    } catch (PgBinaries.MissingException e) {
+      // A chain of block-level incrementals needs pg_combinebackup of its version here.
+      throw ApplicationFailure.newNonRetryableFailure(
+          "backup " + task.plan().backupId() + ": " + e.getMessage(), ErrorTypes.PG_TOOLS_MISSING);
     } catch (IOException e) {
       if (e.getMessage() != null && e.getMessage().startsWith("refusing to restore")) {
         throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), ErrorTypes.INVALID_REQUEST);

@@ -1,7 +1,7 @@
 package dev.lifeboat.activities.restore;
 
+import dev.lifeboat.activities.postgres.PgBinaries;
 import dev.lifeboat.activities.postgres.PgProcesses;
-import dev.lifeboat.activities.postgres.PgTools;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,7 +56,7 @@ final class RestoredServer {
     command.addAll(asServerUser());
     command.addAll(
         List.of(
-            PgTools.find("pg_ctl").toString(),
+            pgCtl(),
             "-D",
             directory.toString(),
             "-l",
@@ -75,8 +75,7 @@ final class RestoredServer {
       return false;
     }
     List<String> command = new ArrayList<>(asServerUser());
-    command.addAll(
-        List.of(PgTools.find("pg_ctl").toString(), "-D", directory.toString(), "status"));
+    command.addAll(List.of(pgCtl(), "-D", directory.toString(), "status"));
     try {
       run(command, 30);
       return true;
@@ -106,16 +105,7 @@ final class RestoredServer {
     }
     List<String> command = new ArrayList<>(asServerUser());
     command.addAll(
-        List.of(
-            PgTools.find("pg_ctl").toString(),
-            "-D",
-            directory.toString(),
-            "-m",
-            "immediate",
-            "-w",
-            "-t",
-            "60",
-            "stop"));
+        List.of(pgCtl(), "-D", directory.toString(), "-m", "immediate", "-w", "-t", "60", "stop"));
     try {
       run(command, 90);
     } catch (IOException e) {
@@ -136,6 +126,14 @@ final class RestoredServer {
     } catch (IOException e) {
       return "no log at " + log();
     }
+  }
+
+  /**
+   * The pg_ctl of the directory's PostgreSQL version: another version's would start its own {@code
+   * postgres}, which refuses the directory.
+   */
+  private String pgCtl() {
+    return PgBinaries.forDataDirectory(directory, "pg_ctl").toString();
   }
 
   private static List<String> asServerUser() {

@@ -82,10 +82,21 @@ public final class BackupCommand {
       mixinStandardHelpOptions = true,
       description = {
         "Take an incremental backup: only the pages changed since the parent (default: the",
-        "newest backup), new files whole, and the WAL since the parent. Needs a parent taken",
-        "with the files source, and the worker on the database host."
+        "newest backup), new files whole, and the WAL since the parent. --source files (the",
+        "default) needs a files parent and the worker on the database host; --source stream",
+        "takes a block-level incremental with pg_basebackup --incremental (PostgreSQL 17+,",
+        "summarize_wal = on) on top of a stream parent."
       })
   static final class Incremental extends TakeBackup {
+
+    @Option(
+        names = "--source",
+        paramLabel = "files|stream",
+        description = {
+          "files: the changed pages read from the data directory (default); stream: a block-level",
+          "incremental from pg_basebackup --incremental (PostgreSQL 17 or newer)."
+        })
+    String source = BackupRequest.SOURCE_FILES;
 
     @Option(
         names = "--parent",
@@ -95,14 +106,13 @@ public final class BackupCommand {
 
     @Override
     BackupRequest request(String cluster) {
+      if (!source.equals(BackupRequest.SOURCE_FILES)
+          && !source.equals(BackupRequest.SOURCE_STREAM)) {
+        throw new IllegalArgumentException(
+            "--source " + source + " is not known; use files or stream");
+      }
       return new BackupRequest(
-          cluster,
-          BackupRequest.INCREMENTAL,
-          sourceNode,
-          destinations,
-          quorum,
-          BackupRequest.SOURCE_FILES,
-          parent);
+          cluster, BackupRequest.INCREMENTAL, sourceNode, destinations, quorum, source, parent);
     }
   }
 

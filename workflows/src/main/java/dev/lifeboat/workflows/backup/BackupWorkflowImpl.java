@@ -68,7 +68,9 @@ public class BackupWorkflowImpl implements BackupWorkflow {
           ErrorTypes.FILES_SOURCE_UNAVAILABLE,
           ErrorTypes.PARENT_NOT_USABLE,
           ErrorTypes.WAL_GAP,
-          ErrorTypes.MISSING_SECRET);
+          ErrorTypes.MISSING_SECRET,
+          ErrorTypes.BLOCK_INCREMENTAL_UNSUPPORTED,
+          ErrorTypes.PG_TOOLS_MISSING);
 
   private final BackupActivities configuration = BackupActivityStubs.quick();
 
@@ -113,7 +115,10 @@ public class BackupWorkflowImpl implements BackupWorkflow {
               ErrorTypes.INVALID_REQUEST));
     }
 
-    String parentId = incremental ? chooseParent(cluster, request.parent(), destinations) : null;
+    String parentId =
+        incremental
+            ? chooseParent(cluster, request.parent(), destinations, request.source())
+            : null;
 
     phase = "streaming";
     Map<String, BackupCopy> results = new LinkedHashMap<>();
@@ -246,7 +251,9 @@ public class BackupWorkflowImpl implements BackupWorkflow {
                             ErrorTypes.FILES_SOURCE_UNAVAILABLE,
                             ErrorTypes.PARENT_NOT_USABLE,
                             ErrorTypes.PARENT_MISSING,
-                            ErrorTypes.WAL_GAP)
+                            ErrorTypes.WAL_GAP,
+                            ErrorTypes.BLOCK_INCREMENTAL_UNSUPPORTED,
+                            ErrorTypes.PG_TOOLS_MISSING)
                         .build())
                 .build());
     for (String destination : destinations) {
@@ -302,7 +309,8 @@ public class BackupWorkflowImpl implements BackupWorkflow {
    * The parent of an incremental: the one asked for, or the newest backup of the cluster in the
    * first destination.
    */
-  private String chooseParent(String cluster, String requested, List<String> destinations) {
+  private String chooseParent(
+      String cluster, String requested, List<String> destinations, String source) {
     if (requested != null && !requested.isBlank()) {
       return requested;
     }
@@ -315,7 +323,9 @@ public class BackupWorkflowImpl implements BackupWorkflow {
                   + " has no backup in "
                   + destinations.get(0)
                   + " for an incremental to build on: take a full backup first"
-                  + " (lifeboat backup full --source files)",
+                  + " (lifeboat backup full --source "
+                  + (BackupRequest.SOURCE_STREAM.equals(source) ? "stream" : "files")
+                  + ")",
               ErrorTypes.PARENT_NOT_USABLE));
     }
     return existing.get(existing.size() - 1).backupId();

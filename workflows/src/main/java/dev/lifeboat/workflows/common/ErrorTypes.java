@@ -58,6 +58,18 @@ public final class ErrorTypes {
    */
   public static final String PARENT_NOT_USABLE = "ParentNotUsable";
 
+  /**
+   * A block-level stream incremental ({@code pg_basebackup --incremental}) cannot be taken from
+   * this server: it runs PostgreSQL older than 17, or {@code summarize_wal} is off.
+   */
+  public static final String BLOCK_INCREMENTAL_UNSUPPORTED = "BlockIncrementalUnsupported";
+
+  /**
+   * The PostgreSQL programs of the major version a backup or restore needs ({@code pg_basebackup},
+   * {@code pg_combinebackup}, ...) are not installed on the worker.
+   */
+  public static final String PG_TOOLS_MISSING = "PgToolsMissing";
+
   /** An incremental's parent has no sealed copy in the destination tried: try the next one. */
   public static final String PARENT_MISSING = "ParentMissing";
 

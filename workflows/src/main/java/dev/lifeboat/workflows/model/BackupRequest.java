@@ -14,7 +14,9 @@ import java.util.List;
  *     empty or null for all
  * @param quorum copies that must complete for the backup to succeed; 0 for all destinations
  * @param source how to read: {@code files}, {@code stream}, or null for the worker's default
- *     ({@code backup.source}); incrementals always read files
+ *     ({@code backup.source}); an incremental reads files unless {@code stream} is asked for, which
+ *     takes a block-level incremental with {@code pg_basebackup --incremental} (PostgreSQL 17+,
+ *     {@code summarize_wal = on}) on top of a stream parent
  * @param parent for an incremental, the backup it builds on; null for the newest backup of the
  *     cluster in the landing destination
  */
