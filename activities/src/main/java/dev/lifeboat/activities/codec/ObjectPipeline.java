@@ -81,6 +81,34 @@ public final class ObjectPipeline {
   }
 
   /**
+   * Opens an object for reading its plain bytes without hashing the stored bytes, for a reader that
+   * stops before the end (where a SHA-256 would be checked) and checks what it uses another way: an
+   * incremental reading its parent's pages, whose records carry a CRC-32C of every page they
+   * produce, checked by the restore. Encrypted objects are still authenticated by AES-GCM.
+   */
+  public static InputStream readUnhashed(
+      BackupStore store, String key, StoredObject expected, String identity, ObjectCodec codec)
+      throws IOException {
+    Compression compression =
+        Compression.byLabel(expected.compression())
+            .orElseThrow(
+                () ->
+                    new IOException(
+                        "object '"
+                            + key
+                            + "' was stored with unknown compression '"
+                            + expected.compression()
+                            + "'"));
+    InputStream stored = store.open(key);
+    try {
+      return codec.unseal(stored, compression, identity);
+    } catch (IOException | RuntimeException e) {
+      stored.close();
+      throw e;
+    }
+  }
+
+  /**
    * Opens an object for reading its plain bytes. The stream checks, as it goes and at its end, that
    * the stored bytes are exactly those the manifest recorded, and throws an {@link
    * ObjectIntegrityException} naming the kind of problem otherwise.

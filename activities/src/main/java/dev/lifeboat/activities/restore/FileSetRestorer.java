@@ -1,5 +1,6 @@
 package dev.lifeboat.activities.restore;
 
+import com.github.luben.zstd.ZstdDecompressCtx;
 import dev.lifeboat.activities.backup.files.PageHeader;
 import dev.lifeboat.activities.backup.files.PageRecords;
 import dev.lifeboat.activities.codec.DataKey;
@@ -256,49 +257,53 @@ final class FileSetRestorer {
 
   /**
    * Writes a delta's records over the previous layer's file, cut or extended to the delta's size: a
-   * whole page replaces the block, a difference is XORed into it and must then match its checksum.
+   * whole page replaces the block; a difference is XORed into it, a patch decompressed with it as
+   * the dictionary, and either result must then match its checksum.
    */
   private static void writeDelta(DataInputStream in, FileEntry entry, Path file, String backupId)
       throws IOException {
     byte[] page = new byte[PageHeader.PAGE_SIZE];
-    byte[] difference = new byte[PageHeader.PAGE_SIZE];
+    byte[] content = new byte[PageHeader.PAGE_SIZE];
+    byte[] scratch = new byte[PageHeader.PAGE_SIZE];
+    ZstdDecompressCtx unpatcher = null;
     try (RandomAccessFile out = new RandomAccessFile(file.toFile(), "rw")) {
       out.setLength(entry.size());
       long done = 0;
       while (done < entry.length()) {
-        if (entry.length() - done < PageRecords.WHOLE_RECORD) {
-          throw new IOException(
-              "the page delta of "
-                  + entry.path()
-                  + " in backup "
-                  + backupId
-                  + " ends inside a"
-                  + " record, at byte "
-                  + done
-                  + " of "
-                  + entry.length());
-        }
         int word = in.readInt();
-        long block = word & ~PageRecords.DIFFERENCE_FLAG & 0xFFFFFFFFL;
+        long block = PageRecords.block(word);
         long position = block * PageHeader.PAGE_SIZE;
-        if ((word & PageRecords.DIFFERENCE_FLAG) == 0) {
+        if (!PageRecords.isDifference(word) && !PageRecords.isPatch(word)) {
           in.readFully(page);
           done += PageRecords.WHOLE_RECORD;
         } else {
           int expected = in.readInt();
-          in.readFully(difference);
-          done += PageRecords.DIFFERENCE_RECORD;
-          out.seek(position);
-          int read = 0;
-          while (read < page.length) {
-            int n = out.read(page, read, page.length - read);
-            if (n < 0) {
-              break;
+          readPage(out, position, page);
+          if (PageRecords.isPatch(word)) {
+            int length = in.readInt();
+            if (length < 0 || length > PageHeader.PAGE_SIZE) {
+              throw new IOException(
+                  "block "
+                      + block
+                      + " of "
+                      + entry.path()
+                      + " in backup "
+                      + backupId
+                      + " claims a patch of "
+                      + length
+                      + " bytes: the delta is damaged");
             }
-            read += n;
+            in.readFully(content, 0, length);
+            done += PageRecords.PATCH_HEADER + length;
+            if (unpatcher == null) {
+              unpatcher = new ZstdDecompressCtx();
+            }
+            PageRecords.applyPatch(unpatcher, page, content, length, scratch);
+          } else {
+            in.readFully(content);
+            done += PageRecords.DIFFERENCE_RECORD;
+            PageRecords.apply(page, content);
           }
-          Arrays.fill(page, read, page.length, (byte) 0);
-          PageRecords.apply(page, difference);
           if (PageRecords.checksum(page, 0) != expected) {
             throw new IOException(
                 "block "
@@ -307,7 +312,7 @@ final class FileSetRestorer {
                     + entry.path()
                     + " in backup "
                     + backupId
-                    + " is stored as a difference from the page its parent chain restores, but"
+                    + " is stored as a change to the page its parent chain restores, but"
                     + " the result does not match the page's checksum: the chain's copy of that"
                     + " page is not the one the backup was taken against; restore from a full"
                     + " backup");
@@ -326,7 +331,30 @@ final class FileSetRestorer {
                 + entry.length()
                 + " bytes, which do not end on a record");
       }
+    } catch (EOFException e) {
+      throw new IOException(
+          "the page delta of " + entry.path() + " in backup " + backupId + " ends inside a record",
+          e);
+    } finally {
+      if (unpatcher != null) {
+        unpatcher.close();
+      }
     }
+  }
+
+  /** The page the previous layers left at {@code position}, zeros past the file's end. */
+  private static void readPage(RandomAccessFile file, long position, byte[] page)
+      throws IOException {
+    file.seek(position);
+    int read = 0;
+    while (read < page.length) {
+      int n = file.read(page, read, page.length - read);
+      if (n < 0) {
+        break;
+      }
+      read += n;
+    }
+    Arrays.fill(page, read, page.length, (byte) 0);
   }
 
   private static void copy(InputStream in, OutputStream out, long length) throws IOException {

@@ -175,6 +175,36 @@ class FileChainRestoreTest {
   }
 
   @Test
+  void aCompactedPageIsStoredAsAPatchAndTheNextIncrementalBuildsOnIt() throws Exception {
+    Manifest full;
+    // A page rewritten entirely (stored whole: no patch is small enough), then one that pruning
+    // compacted: its tuples moved, so most bytes differ at the same offsets.
+    relation("base/5/16385", 0x100, 0x120, 0x130);
+    full = backup("b1", null);
+    writePage("base/5/16385", 1, page(0x510));
+    compact("base/5/16385", 2, 0x520);
+    compact("base/5/16385", 0, 0x500);
+    Manifest first = backup("b2", full);
+    Map<String, byte[]> atFirst = snapshot();
+    tweak("base/5/16385", 0, 0x800);
+    Manifest second = backup("b3", first, 0x700, List.of(full, first));
+    Map<String, byte[]> atSecond = snapshot();
+
+    long patches = entry(first, "base/5/16385").length() - PageRecords.WHOLE_RECORD;
+    assertThat(patches)
+        .isGreaterThan(2L * PageRecords.PATCH_HEADER)
+        .isLessThan(PageHeader.PAGE_SIZE / 2);
+    assertThat(entry(second, "base/5/16385").length()).isEqualTo(PageRecords.DIFFERENCE_RECORD);
+
+    Path restoredSecond = dir.resolve("restored-b3");
+    DataDirectoryRestorer.restore(store, "shop", "b3", kek, restoredSecond);
+    assertThat(contents(restoredSecond)).isEqualTo(atSecond);
+    Path restoredFirst = dir.resolve("restored-b2");
+    DataDirectoryRestorer.restore(store, "shop", "b2", kek, restoredFirst);
+    assertThat(contents(restoredFirst)).isEqualTo(atFirst);
+  }
+
+  @Test
   void aDifferenceTakenAgainstAnotherPageIsRefusedByItsChecksum() throws Exception {
     Manifest full = backup("b1", null);
     tweak("base/5/16384", 1, 0x300);
@@ -207,6 +237,19 @@ class FileChainRestoreTest {
       page[4000 + i] ^= (byte) (lsn + i + 1);
     }
     writePage(path, block, page);
+  }
+
+  /** Moves most of a page's content by 72 bytes, as a compaction of its tuples does. */
+  private void compact(String path, int block, long lsn) throws IOException {
+    byte[] page = new byte[PageHeader.PAGE_SIZE];
+    try (var file = new java.io.RandomAccessFile(data.resolve(path).toFile(), "r")) {
+      file.seek((long) block * PageHeader.PAGE_SIZE);
+      file.readFully(page);
+    }
+    byte[] moved = page.clone();
+    System.arraycopy(page, 200, moved, 272, PageHeader.PAGE_SIZE - 272);
+    System.arraycopy(page(lsn), 0, moved, 0, 8);
+    writePage(path, block, moved);
   }
 
   /** Takes a files backup of {@code data} the way FilesBackup does, without a server. */

@@ -1,5 +1,6 @@
 package dev.lifeboat.activities.backup.files;
 
+import com.github.luben.zstd.ZstdCompressCtx;
 import dev.lifeboat.activities.manifest.FileEntry;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.function.LongConsumer;
+import java.util.function.Supplier;
 
 /**
  * The plain bytes of one bundle: its sources' contents one after the other, read lazily, so a
@@ -27,7 +29,8 @@ public final class BundleStream extends InputStream {
   private final LongConsumer bytesRead;
   private final ParentPages.Cursor parent;
   private final List<FileEntry> entries = new ArrayList<>();
-  private final long[] deltaPages = new long[2];
+  private final long[] deltaPages = new long[6];
+  private ZstdCompressCtx patcher;
   private long offset;
   private Piece current;
   private long currentStart;
@@ -67,6 +70,24 @@ public final class BundleStream extends InputStream {
   /** Changed pages stored as differences from the parent's by this bundle's page deltas so far. */
   public long differencePages() {
     return deltaPages[1];
+  }
+
+  /** Record bytes (before the bundle's compression) of whole pages, differences and patches. */
+  public long[] recordBytes() {
+    return new long[] {deltaPages[3], deltaPages[4], deltaPages[5]};
+  }
+
+  /** Changed pages stored as patches of the parent's by this bundle's page deltas so far. */
+  public long patchedPages() {
+    return deltaPages[2];
+  }
+
+  /** The zstd context for page patches, made on first use and closed with the stream. */
+  private ZstdCompressCtx patcher() {
+    if (patcher == null) {
+      patcher = PageRecords.patcher();
+    }
+    return patcher;
   }
 
   /** The entries of the files read so far; complete once the stream has ended. */
@@ -111,6 +132,10 @@ public final class BundleStream extends InputStream {
 
   @Override
   public void close() throws IOException {
+    if (patcher != null) {
+      patcher.close();
+      patcher = null;
+    }
     if (current != null) {
       current.close();
       current = null;
@@ -126,7 +151,11 @@ public final class BundleStream extends InputStream {
     }
     BundleSource.PageDelta delta = (BundleSource.PageDelta) source;
     return DeltaPiece.open(
-        delta, bytesRead, parent == null ? null : parent.file(delta.path()), deltaPages);
+        delta,
+        bytesRead,
+        parent == null ? null : parent.file(delta.path()),
+        deltaPages,
+        this::patcher);
   }
 
   /** Produces one source's content and then its entry. */
@@ -227,7 +256,9 @@ public final class BundleStream extends InputStream {
     private final LongConsumer bytesRead;
     private final ParentPages.FilePages parentPages;
     private final long[] counts;
+    private final Supplier<ZstdCompressCtx> patcher;
     private final byte[] parentPage = new byte[PageHeader.PAGE_SIZE];
+    private final byte[] patch = new byte[PageRecords.PATCH_CAPACITY];
     private final byte[] pages = new byte[PAGES_PER_READ * PageHeader.PAGE_SIZE];
     private final byte[] out = new byte[PAGES_PER_READ * PageRecords.DIFFERENCE_RECORD];
     private int outLength;
@@ -242,12 +273,14 @@ public final class BundleStream extends InputStream {
         FileChannel channel,
         LongConsumer bytesRead,
         ParentPages.FilePages parentPages,
-        long[] counts) {
+        long[] counts,
+        Supplier<ZstdCompressCtx> patcher) {
       this.source = source;
       this.channel = channel;
       this.bytesRead = bytesRead;
       this.parentPages = parentPages;
       this.counts = counts;
+      this.patcher = patcher;
       this.blocksToRead = source.size() / PageHeader.PAGE_SIZE;
     }
 
@@ -255,9 +288,11 @@ public final class BundleStream extends InputStream {
         BundleSource.PageDelta source,
         LongConsumer bytesRead,
         ParentPages.FilePages parentPages,
-        long[] counts)
+        long[] counts,
+        Supplier<ZstdCompressCtx> patcher)
         throws IOException {
-      return new DeltaPiece(source, openIfPresent(source.file()), bytesRead, parentPages, counts);
+      return new DeltaPiece(
+          source, openIfPresent(source.file()), bytesRead, parentPages, counts, patcher);
     }
 
     @Override
@@ -317,11 +352,30 @@ public final class BundleStream extends InputStream {
       if (parentHasIt && parentPages != null) {
         parentPages.page(block, parentPage);
         int changed = PageRecords.difference(pages, offset, parentPage, out, at + 8);
-        if (changed <= PageRecords.MAX_CHANGED_BYTES) {
+        // A patch is tried when the difference is not already small, and kept when it is smaller
+        // than the changed bytes (about what the difference compresses to) or the only option.
+        int patched =
+            changed <= PageRecords.SMALL_DIFFERENCE
+                ? -1
+                : PageRecords.patch(patcher.get(), pages, offset, parentPage, patch);
+        boolean differenceFits = changed <= PageRecords.MAX_CHANGED_BYTES;
+        if (patched > 0 && (!differenceFits || patched < changed)) {
+          System.arraycopy(patch, 0, out, at + PageRecords.PATCH_HEADER, patched);
+          PageRecords.putInt(
+              out, at, (int) block | PageRecords.DIFFERENCE_FLAG | PageRecords.PATCH_FLAG);
+          PageRecords.putInt(out, at + 4, PageRecords.checksum(pages, offset));
+          PageRecords.putInt(out, at + 8, patched);
+          outLength += PageRecords.PATCH_HEADER + patched;
+          counts[2]++;
+          counts[5] += PageRecords.PATCH_HEADER + patched;
+          return;
+        }
+        if (differenceFits) {
           PageRecords.putInt(out, at, (int) block | PageRecords.DIFFERENCE_FLAG);
           PageRecords.putInt(out, at + 4, PageRecords.checksum(pages, offset));
           outLength += PageRecords.DIFFERENCE_RECORD;
           counts[1]++;
+          counts[4] += PageRecords.DIFFERENCE_RECORD;
           return;
         }
       }
@@ -329,6 +383,7 @@ public final class BundleStream extends InputStream {
       System.arraycopy(pages, offset, out, at + 4, PageHeader.PAGE_SIZE);
       outLength += PageRecords.WHOLE_RECORD;
       counts[0]++;
+      counts[3] += PageRecords.WHOLE_RECORD;
     }
 
     @Override

@@ -48,6 +48,8 @@ public final class FilesBackup {
   private final LongAdder totalRead = new LongAdder();
   private final LongAdder wholePages = new LongAdder();
   private final LongAdder differencePages = new LongAdder();
+  private final LongAdder patchedPages = new LongAdder();
+  private final LongAdder patchBytes = new LongAdder();
 
   /**
    * What the parent of an incremental tells the delta.
@@ -242,7 +244,7 @@ public final class FilesBackup {
     entries.sort(Comparator.comparing(FileEntry::path));
     log.info(
         "{}: WAL since the parent {} ms, pg_backup_start {} ms, {} data bundles {} ms"
-            + " ({} bytes read; changed pages: {} whole, {} as differences), pg_backup_stop {} ms,"
+            + " ({} bytes read; changed pages: {} whole, {} as differences, {} as patches of {} bytes), pg_backup_stop {} ms,"
             + " consistency WAL and label {} ms",
         label,
         millis(walDone - began),
@@ -252,6 +254,8 @@ public final class FilesBackup {
         totalRead.sum(),
         wholePages.sum(),
         differencePages.sum(),
+        patchedPages.sum(),
+        patchBytes.sum(),
         millis(stopped - filesDone),
         millis(System.nanoTime() - stopped));
     return new Result(
@@ -410,6 +414,8 @@ public final class FilesBackup {
       writer.add(bundle.object(), stream, ProgressListener.NONE);
       wholePages.add(stream.wholePages());
       differencePages.add(stream.differencePages());
+      patchedPages.add(stream.patchedPages());
+      patchBytes.add(stream.recordBytes()[2]);
       return stream.entries();
     }
   }

@@ -1,5 +1,14 @@
 package dev.lifeboat.activities.backup.files;
 
+import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdCompressCtx;
+import com.github.luben.zstd.ZstdDecompressCtx;
+import com.github.luben.zstd.ZstdDictContentType;
+import com.github.luben.zstd.ZstdException;
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.zip.CRC32C;
 
 /**
@@ -7,16 +16,22 @@ import java.util.zip.CRC32C;
  * is either a whole page or a page's difference from the page the chain restores at that block:
  *
  * <ul>
- *   <li>whole: a 4-byte big-endian block number (top bit clear), then the 8192-byte page;
+ *   <li>whole: a 4-byte big-endian block number (top two bits clear), then the 8192-byte page;
  *   <li>difference: the block number with the top bit set, the CRC-32C of the resulting page, then
- *       the 8192 bytes XORed with the chain's page.
+ *       the 8192 bytes XORed with the chain's page;
+ *   <li>patch: the block number with the top two bits set, the CRC-32C of the resulting page, the
+ *       patch's length (4 bytes), then the patch: the page compressed by zstd with the chain's page
+ *       as its dictionary (raw content), so that tuples a page compaction moved are found where
+ *       they were.
  * </ul>
  *
  * <p>A difference is what makes an incremental small: an UPDATE of a few rows changes a few dozen
  * bytes of each heap page it touches and inserts one entry into each index leaf page, but a
  * page-level delta without it stores all 8 KB of every such page. XORed with the page before, the
  * unchanged bytes become zeros, which compress to almost nothing. The checksum makes a restore
- * refuse a difference applied to the wrong page instead of writing a damaged one.
+ * refuse a difference applied to the wrong page instead of writing a damaged one. When more than
+ * half the bytes changed, usually because pruning compacted the page and moved every tuple, a patch
+ * finds the moved tuples in the old page; it is kept when it is under a quarter of a page.
  */
 public final class PageRecords {
 
@@ -29,11 +44,47 @@ public final class PageRecords {
   /** The top bit of the block number marks a difference record. */
   public static final int DIFFERENCE_FLAG = 0x8000_0000;
 
+  /** With the top bit, the next one marks a patch record. */
+  public static final int PATCH_FLAG = 0x4000_0000;
+
+  /** Bytes of a patch record before the patch itself. */
+  public static final int PATCH_HEADER = 12;
+
+  /** The block number without the flags. */
+  public static long block(int word) {
+    return word & 0x3FFF_FFFFL;
+  }
+
+  /** Whether a record's first word marks a patch. */
+  public static boolean isPatch(int word) {
+    return (word & (DIFFERENCE_FLAG | PATCH_FLAG)) == (DIFFERENCE_FLAG | PATCH_FLAG);
+  }
+
+  /** Whether a record's first word marks a difference. */
+  public static boolean isDifference(int word) {
+    return (word & (DIFFERENCE_FLAG | PATCH_FLAG)) == DIFFERENCE_FLAG;
+  }
+
+  /**
+   * A patch is kept when it is this small: a whole page compresses to about a quarter of its size
+   * in the bundle's own stream, and a patch (already compressed) compresses no further.
+   */
+  static final int MAX_PATCH_BYTES = PageHeader.PAGE_SIZE / 4;
+
+  /** zstd level of patches, as the backups' default. */
+  private static final int PATCH_LEVEL = 3;
+
   /**
    * A difference is only worth storing when most of the page is unchanged; a page rewritten by
    * VACUUM's compaction XORed with its old self compresses worse than the page alone.
    */
   static final int MAX_CHANGED_BYTES = PageHeader.PAGE_SIZE / 2;
+
+  /**
+   * A difference with at most this many changed bytes is kept without trying a patch: it compresses
+   * to about that size, and a patch is rarely much smaller.
+   */
+  static final int SMALL_DIFFERENCE = 128;
 
   private PageRecords() {}
 
@@ -53,17 +104,22 @@ public final class PageRecords {
         | (in[at + 3] & 0xFF);
   }
 
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long LOW_SEVEN = 0x7F7F_7F7F_7F7F_7F7FL;
+
   /**
    * XORs {@code page} (at {@code pageOffset}) with {@code before} into {@code out} and returns how
-   * many bytes differ.
+   * many bytes differ. Eight bytes at a time: in each word, adding 0x7F to every byte's low seven
+   * bits and or-ing the byte itself sets the high bit of exactly the nonzero bytes.
    */
   static int difference(byte[] page, int pageOffset, byte[] before, byte[] out, int outOffset) {
     int changed = 0;
-    for (int i = 0; i < PageHeader.PAGE_SIZE; i++) {
-      int x = page[pageOffset + i] ^ before[i];
-      out[outOffset + i] = (byte) x;
+    for (int i = 0; i < PageHeader.PAGE_SIZE; i += 8) {
+      long x = (long) LONGS.get(page, pageOffset + i) ^ (long) LONGS.get(before, i);
+      LONGS.set(out, outOffset + i, x);
       if (x != 0) {
-        changed++;
+        changed += Long.bitCount((((x & LOW_SEVEN) + LOW_SEVEN) | x) & ~LOW_SEVEN);
       }
     }
     return changed;
@@ -73,9 +129,53 @@ public final class PageRecords {
    * XORs {@code difference} into {@code page} in place, turning the chain's page into the new one.
    */
   public static void apply(byte[] page, byte[] difference) {
-    for (int i = 0; i < PageHeader.PAGE_SIZE; i++) {
-      page[i] ^= difference[i];
+    for (int i = 0; i < PageHeader.PAGE_SIZE; i += 8) {
+      LONGS.set(page, i, (long) LONGS.get(page, i) ^ (long) LONGS.get(difference, i));
     }
+  }
+
+  /** A zstd context for making patches; one per thread, closed after use. */
+  static ZstdCompressCtx patcher() {
+    return new ZstdCompressCtx().setLevel(PATCH_LEVEL).setChecksum(false).setDictID(false);
+  }
+
+  /** Room for any patch: zstd's bound for a page. */
+  static final int PATCH_CAPACITY = (int) Zstd.compressBound(PageHeader.PAGE_SIZE);
+
+  /**
+   * Compresses the page at {@code pageOffset} with {@code before} as its dictionary into {@code
+   * scratch} (at least {@link #PATCH_CAPACITY} bytes) and returns the patch's length, or -1 when it
+   * is not under {@link #MAX_PATCH_BYTES}. The output never runs short, so the context is left
+   * ready for the next page.
+   */
+  static int patch(
+      ZstdCompressCtx patcher, byte[] page, int pageOffset, byte[] before, byte[] scratch) {
+    patcher.loadDict(before, ZstdDictContentType.RAW_CONTENT);
+    int length =
+        patcher.compressByteArray(
+            scratch, 0, scratch.length, page, pageOffset, PageHeader.PAGE_SIZE);
+    return length <= MAX_PATCH_BYTES ? length : -1;
+  }
+
+  /**
+   * Turns the chain's page into the new one by decompressing a patch with it as the dictionary.
+   *
+   * @param page the chain's page in, the patched page out
+   */
+  public static void applyPatch(
+      ZstdDecompressCtx unpatcher, byte[] page, byte[] patch, int length, byte[] scratch)
+      throws IOException {
+    unpatcher.loadDict(page, ZstdDictContentType.RAW_CONTENT);
+    int n;
+    try {
+      n = unpatcher.decompressByteArray(scratch, 0, PageHeader.PAGE_SIZE, patch, 0, length);
+    } catch (ZstdException e) {
+      throw new IOException("a page patch does not decompress: " + e.getMessage(), e);
+    }
+    if (n != PageHeader.PAGE_SIZE) {
+      throw new IOException("a page patch produced " + n + " bytes, not a page");
+    }
+    System.arraycopy(scratch, 0, page, 0, PageHeader.PAGE_SIZE);
   }
 
   /** The CRC-32C of a page, as stored in a difference record. */

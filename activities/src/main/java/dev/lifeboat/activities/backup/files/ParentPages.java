@@ -1,5 +1,6 @@
 package dev.lifeboat.activities.backup.files;
 
+import com.github.luben.zstd.ZstdDecompressCtx;
 import dev.lifeboat.activities.codec.DataKey;
 import dev.lifeboat.activities.codec.ObjectCodec;
 import dev.lifeboat.activities.codec.ObjectPipeline;
@@ -20,6 +21,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The pages of the parent chain's files as a restore of the parent produces them, read back from
@@ -85,8 +87,17 @@ public final class ParentPages {
   /** Open object streams of one reader, kept between the files of a bundle. */
   public final class Cursor implements Closeable {
     private final Map<String, Positioned> open = new HashMap<>();
+    private ZstdDecompressCtx unpatcher;
 
     private Cursor() {}
+
+    /** The zstd context for the chain's page patches, made on first use. */
+    private ZstdDecompressCtx unpatcher() {
+      if (unpatcher == null) {
+        unpatcher = new ZstdDecompressCtx();
+      }
+      return unpatcher;
+    }
 
     /**
      * The file as the parent's restore produces it, or null when the chain has no whole copy of it
@@ -113,7 +124,8 @@ public final class ParentPages {
       for (int i = base + 1; i < layers.size(); i++) {
         FileEntry entry = layers.get(i).files().get(path);
         if (entry.kind() == FileEntry.Kind.DELTA) {
-          deltas.add(new DeltaLayer(new Segment(stream(i, entry), entry), entry.size()));
+          deltas.add(
+              new DeltaLayer(new Segment(stream(i, entry), entry), entry.size(), this::unpatcher));
         }
       }
       return new FilePages(path, baseSegment, deltas);
@@ -143,11 +155,13 @@ public final class ParentPages {
       }
       String cluster = layer.manifest().cluster();
       String backupId = layer.manifest().backupId();
-      // Fetched, verified, decrypted and decompressed in a thread of its own, beside the reader.
+      // Fetched, decrypted and decompressed in a thread of its own, beside the reader. Not hashed:
+      // the reader stops where the file's pages end, before a SHA-256 could be checked, and every
+      // difference or patch carries the CRC-32C of the page it makes, which the restore checks.
       Positioned opened =
           new Positioned(
               new ReadAheadInputStream(
-                  ObjectPipeline.read(
+                  ObjectPipeline.readUnhashed(
                       store,
                       BackupLayout.objectKey(cluster, backupId, object.path()),
                       object,
@@ -171,6 +185,10 @@ public final class ParentPages {
         }
       }
       open.clear();
+      if (unpatcher != null) {
+        unpatcher.close();
+        unpatcher = null;
+      }
       if (first != null) {
         throw first;
       }
@@ -242,16 +260,20 @@ public final class ParentPages {
   private static final class DeltaLayer {
     private final Segment records;
     private final long size;
-    private final byte[] header = new byte[8];
+    private final Supplier<ZstdDecompressCtx> unpatcher;
+    private final byte[] header = new byte[PageRecords.PATCH_HEADER];
     private final byte[] content = new byte[PageHeader.PAGE_SIZE];
+    private final byte[] scratch = new byte[PageHeader.PAGE_SIZE];
     private long consumed;
     private long recordBlock = -1;
-    private boolean recordIsDifference;
+    private int recordWord;
+    private int patchLength;
     private boolean ended;
 
-    DeltaLayer(Segment records, long size) {
+    DeltaLayer(Segment records, long size, Supplier<ZstdDecompressCtx> unpatcher) {
       this.records = records;
       this.size = size;
+      this.unpatcher = unpatcher;
     }
 
     void applyTo(long block, byte[] page) throws IOException {
@@ -262,12 +284,15 @@ public final class ParentPages {
       while (!ended && recordBlock < block) {
         next();
       }
-      if (!ended && recordBlock == block) {
-        if (recordIsDifference) {
-          PageRecords.apply(page, content);
-        } else {
-          System.arraycopy(content, 0, page, 0, PageHeader.PAGE_SIZE);
-        }
+      if (ended || recordBlock != block) {
+        return;
+      }
+      if (PageRecords.isPatch(recordWord)) {
+        PageRecords.applyPatch(unpatcher.get(), page, content, patchLength, scratch);
+      } else if (PageRecords.isDifference(recordWord)) {
+        PageRecords.apply(page, content);
+      } else {
+        System.arraycopy(content, 0, page, 0, PageHeader.PAGE_SIZE);
       }
     }
 
@@ -276,10 +301,23 @@ public final class ParentPages {
         ended = true;
         return;
       }
-      int word = PageRecords.getInt(header, 0);
-      recordIsDifference = (word & PageRecords.DIFFERENCE_FLAG) != 0;
-      recordBlock = word & ~PageRecords.DIFFERENCE_FLAG & 0xFFFFFFFFL;
-      int headerLength = recordIsDifference ? 8 : 4;
+      recordWord = PageRecords.getInt(header, 0);
+      recordBlock = PageRecords.block(recordWord);
+      if (PageRecords.isPatch(recordWord)) {
+        if (!records.read(consumed + 4, header, 8)) {
+          throw new EOFException("a page delta ends inside a record");
+        }
+        patchLength = PageRecords.getInt(header, 4);
+        if (patchLength < 0 || patchLength > PageHeader.PAGE_SIZE) {
+          throw new IOException("a page patch claims " + patchLength + " bytes");
+        }
+        if (!records.read(consumed + PageRecords.PATCH_HEADER, content, patchLength)) {
+          throw new EOFException("a page delta ends inside a record");
+        }
+        consumed += PageRecords.PATCH_HEADER + patchLength;
+        return;
+      }
+      int headerLength = PageRecords.isDifference(recordWord) ? 8 : 4;
       if (!records.read(consumed + headerLength, content, PageHeader.PAGE_SIZE)) {
         throw new EOFException("a page delta ends inside a record");
       }
