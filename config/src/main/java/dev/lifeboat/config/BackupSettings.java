@@ -15,8 +15,10 @@ import java.util.List;
  * @param encryption whether backups are encrypted ({@code BACKUP_ENCRYPTION}, default true)
  * @param keys the key-encryption key
  * @param destinations where copies go; at least one
- * @param maxRate {@code pg_basebackup --max-rate} (e.g. {@code 50M}), to spare a busy primary's
- *     disks; null for no limit ({@code BACKUP_MAX_RATE})
+ * @param maxRate the cap on the bytes a base backup reads per second (e.g. {@code 50M}), to spare a
+ *     busy primary's disks: {@code pg_basebackup --max-rate} for the stream source, the readers'
+ *     shared pace for the files source; kilobytes per second, or a number with k or M; null for no
+ *     limit ({@code BACKUP_MAX_RATE})
  * @param source how base backups read the data: {@code files} (the data directory's files, read by
  *     the worker on the database host; needed for incrementals), {@code stream} ({@code
  *     pg_basebackup}, from any host) or {@code auto} (default: {@code files} when the worker can
@@ -47,6 +49,11 @@ public record BackupSettings(
 
   public BackupSettings {
     destinations = List.copyOf(destinations);
+  }
+
+  /** The read cap in bytes per second, or 0 for none. */
+  public long maxBytesPerSecond() {
+    return maxRate == null ? 0 : RestoreSettings.parseRate(maxRate);
   }
 
   /**

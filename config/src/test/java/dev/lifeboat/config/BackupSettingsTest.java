@@ -49,6 +49,22 @@ class BackupSettingsTest {
   }
 
   @Test
+  void maxRateIsReadInPgBasebackupsUnits() {
+    String destinations = "backup:\n  destinations:\n    - {name: nas, url: file:///mnt/nas}\n";
+    assertThat(parse(Map.of(), destinations).requireBackup().maxBytesPerSecond()).isZero();
+    assertThat(
+            parse(Map.of("BACKUP_MAX_RATE", "8M"), destinations)
+                .requireBackup()
+                .maxBytesPerSecond())
+        .isEqualTo(8L << 20);
+    assertThat(
+            parse(Map.of("BACKUP_MAX_RATE", "500"), destinations)
+                .requireBackup()
+                .maxBytesPerSecond())
+        .isEqualTo(500L << 10);
+  }
+
+  @Test
   void theReferenceDeploymentsVariablesWinAndMakeDestinations() {
     BackupSettings backup =
         parse(

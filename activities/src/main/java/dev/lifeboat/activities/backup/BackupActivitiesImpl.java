@@ -339,6 +339,7 @@ public final class BackupActivitiesImpl implements BackupActivities {
               writer,
               backup.readers(),
               FilesBackup.DEFAULT_BUNDLE_BYTES,
+              backup.maxBytesPerSecond(),
               n -> heartbeats.bytesTransferred(read.addAndGet(n)));
       // WAL the archiver already sealed in this destination is not stored again.
       FilesBackup.Result result =

@@ -121,6 +121,8 @@ public final class FilesBackup {
    * @param writer where the bundles go
    * @param readers bundles read and written at once
    * @param bundleBytes target size of a bundle
+   * @param maxBytesPerSecond the cap on the bytes all readers together read from the data directory
+   *     per second ({@code backup.maxRate}), or 0 for none
    * @param bytesRead told of each read from disk, for progress
    */
   public FilesBackup(
@@ -128,12 +130,13 @@ public final class FilesBackup {
       BackupSetWriter writer,
       int readers,
       long bundleBytes,
+      long maxBytesPerSecond,
       LongConsumer bytesRead) {
     this.session = session;
     this.writer = writer;
     this.readers = Math.max(1, readers);
     this.bundleBytes = bundleBytes;
-    this.bytesRead = bytesRead;
+    this.bytesRead = ReadThrottle.of(bytesRead, maxBytesPerSecond);
   }
 
   /** Estimates the bytes a backup of the data directory reads. */
