@@ -31,7 +31,9 @@ import dev.lifeboat.workflows.model.RetentionRequest;
 import dev.lifeboat.workflows.model.VerificationSummary;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.enums.v1.PendingActivityState;
 import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
@@ -42,9 +44,11 @@ import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.worker.WorkerFactory;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -173,7 +177,7 @@ class BackupWorkflowIT {
     WorkerProcess first = WorkerProcess.start(workerEnv, dir);
     WorkerProcess second = null;
     try {
-      // The stream source honours BACKUP_MAX_RATE; the files source reads at disk speed.
+      // The stream source; the files source has its own test below.
       WorkflowExecution execution =
           WorkflowClient.start(
               newBackup(workflowId)::backup,
@@ -203,6 +207,121 @@ class BackupWorkflowIT {
       first.kill();
       if (second != null) {
         second.close();
+      }
+    }
+  }
+
+  @Test
+  void aWorkerKilledMidFilesBackupIsReplacedAndItsDeadSessionDoesNotBlockTheRetry()
+      throws Exception {
+    // BACKUP_MAX_RATE paces the files source's readers too, so the kill lands while they read.
+    Map<String, String> workerEnv = new HashMap<>(env);
+    workerEnv.put("BACKUP_MAX_RATE", "4M");
+    String workflowId = "backup-shop-it-kill-files-" + UUID.randomUUID();
+    WorkerProcess first = WorkerProcess.start(workerEnv, dir);
+    WorkerProcess second = null;
+    try {
+      WorkflowExecution execution =
+          WorkflowClient.start(
+              newBackup(workflowId)::backup,
+              new BackupRequest("shop", "full", null, List.of(), 0, "files", null));
+      awaitTakeFullReporting(execution, Duration.ofSeconds(90));
+      List<Integer> sessions = lowLevelBackupSessions();
+      assertThat(sessions).as("the first worker's backup session, holding its slot").hasSize(1);
+      first.kill();
+
+      // A non-exclusive backup dies with its session: PostgreSQL aborts it and drops the slot.
+      awaitNoLowLevelBackupSessions(Duration.ofSeconds(30));
+      assertThat(backendsAlive(sessions)).as("the killed worker's backend").isZero();
+
+      second = WorkerProcess.start(workerEnv, dir);
+      BackupResult result =
+          WorkflowStub.fromTyped(client.newWorkflowStub(BackupWorkflow.class, workflowId))
+              .getResult(4, TimeUnit.MINUTES, BackupResult.class);
+
+      assertThat(result.method()).isEqualTo("files");
+      assertThat(result.completeCopies()).isEqualTo(4);
+      assertThat(takeFullAttempts(execution))
+          .as("the files backup was retried on the second worker")
+          .isGreaterThanOrEqualTo(2);
+      for (DestinationSettings destination : config.requireBackup().destinations()) {
+        assertIntactWithoutOrphans(destination, result.backupId());
+      }
+      assertThat(lowLevelBackupSessions()).as("sessions left after the retry").isEmpty();
+      assertRestoresToAWorkingCluster(result.backupId(), rowCounts());
+    } finally {
+      first.kill();
+      if (second != null) {
+        second.close();
+      }
+    }
+  }
+
+  /** Waits until the workflow's Backup_TakeFull heartbeats, which it does only after reading. */
+  private void awaitTakeFullReporting(WorkflowExecution execution, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      boolean reported =
+          service
+              .blockingStub()
+              .describeWorkflowExecution(
+                  DescribeWorkflowExecutionRequest.newBuilder()
+                      .setNamespace(config.temporal().namespace())
+                      .setExecution(execution)
+                      .build())
+              .getPendingActivitiesList()
+              .stream()
+              .anyMatch(
+                  a ->
+                      a.getActivityType().getName().equals("Backup_TakeFull")
+                          && a.getState() == PendingActivityState.PENDING_ACTIVITY_STATE_STARTED
+                          && a.getHeartbeatDetails().getPayloadsCount() > 0);
+      if (reported) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("Backup_TakeFull reported no bytes read within " + timeout);
+  }
+
+  /** The backends holding a files backup's temporary slot ({@code lifeboat_backup_<pid>}). */
+  private List<Integer> lowLevelBackupSessions() throws Exception {
+    List<Integer> pids = new ArrayList<>();
+    try (Connection primary =
+            RealStack.connect(config, config.cluster("shop").orElseThrow().nodes().get(0));
+        Statement sql = primary.createStatement();
+        ResultSet slots =
+            sql.executeQuery(
+                "SELECT substr(slot_name, 17)::int FROM pg_replication_slots"
+                    + " WHERE slot_name LIKE 'lifeboat\\_backup\\_%'")) {
+      while (slots.next()) {
+        pids.add(slots.getInt(1));
+      }
+    }
+    return pids;
+  }
+
+  private void awaitNoLowLevelBackupSessions(Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!lowLevelBackupSessions().isEmpty()) {
+      assertThat(System.nanoTime())
+          .as("the killed worker's backup session still holds its slot after %s", timeout)
+          .isLessThan(deadline);
+      Thread.sleep(200);
+    }
+  }
+
+  private int backendsAlive(List<Integer> pids) throws Exception {
+    try (Connection primary =
+            RealStack.connect(config, config.cluster("shop").orElseThrow().nodes().get(0));
+        PreparedStatement sql =
+            primary.prepareStatement(
+                "SELECT count(*) FROM pg_stat_activity WHERE pid = ANY (?::int[])")) {
+      sql.setArray(1, primary.createArrayOf("int4", pids.toArray()));
+      try (ResultSet count = sql.executeQuery()) {
+        count.next();
+        return count.getInt(1);
       }
     }
   }
