@@ -278,7 +278,25 @@ start_simple() {
   fi
   require_free_port "$port" "$name"
   log "starting $name on 127.0.0.1:$port"
-  spawn "$name" "$@"
+  # Our ports lie in Linux's ephemeral range (32768-60999), so an outgoing connection of any
+  # process can hold one for a moment, and a server that binds then fails with "address in use"
+  # although nothing listens there. Such a start is retried a few times; anything else is an error.
+  local attempt logged
+  for attempt in 1 2 3; do
+    logged="$(stat -c %s "$LIFEBOAT_LOGS/$name.log" 2>/dev/null || echo 0)"
+    spawn "$name" "$@"
+    local deadline=$((SECONDS + 5))
+    while ((SECONDS < deadline)) && running "$name" && ! port_in_use "$port"; do
+      sleep 0.2
+    done
+    if running "$name" || ! tail -c +"$((logged + 1))" "$LIFEBOAT_LOGS/$name.log" | grep -qi "in use" ||
+      ((attempt == 3)); then
+      break
+    fi
+    log "$name could not bind 127.0.0.1:$port (briefly taken by an outgoing connection?); retrying"
+    rm -f "$(pidfile "$name")"
+    sleep 1
+  done
   wait_for_port "$port" "$name" 60
 }
 
