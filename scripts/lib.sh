@@ -49,7 +49,7 @@ LIFEBOAT_CLI_JSA="$LIFEBOAT_ROOT/starter/target/lifeboat-cli.jsa"
 # JVM options for the CLI, one per line. A CLI run is over before the C2 compiler or G1's
 # concurrent threads pay off, and on a 2-core machine their CPU is taken from the backup or
 # restore the CLI follows: C1 only, the serial collector, and the classes it loads mapped from the
-# archive build.sh recorded (measured: 5.8 s of CPU for following a 1.2 GB backup, 1.9 s with these).
+# archive build.sh recorded (measured: 5.8 s of CPU for following a 1.2 GB backup, 2.1-2.2 s with these).
 cli_java_opts() {
   printf '%s\n' -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
   if [[ -f "$LIFEBOAT_CLI_JSA" && "$LIFEBOAT_CLI_JSA" -nt "$LIFEBOAT_CLI_JAR" ]]; then
