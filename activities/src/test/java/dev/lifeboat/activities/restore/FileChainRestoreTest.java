@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.lifeboat.activities.backup.files.BundlePlanner;
 import dev.lifeboat.activities.backup.files.BundleSource;
 import dev.lifeboat.activities.backup.files.BundleStream;
+import dev.lifeboat.activities.backup.files.ChangedPages;
 import dev.lifeboat.activities.backup.files.DataDirectoryScan;
 import dev.lifeboat.activities.backup.files.PageHeader;
 import dev.lifeboat.activities.backup.files.PageRecords;
@@ -53,6 +54,7 @@ class FileChainRestoreTest {
   private BackupStore store;
   private KeyProvider kek;
   private final Random random = new Random(7);
+  private ChangedPages lastChangedPages;
 
   @BeforeEach
   void createADataDirectory() throws Exception {
@@ -186,6 +188,9 @@ class FileChainRestoreTest {
     compact("base/5/16385", 0, 0x500);
     Manifest first = backup("b2", full);
     Map<String, byte[]> atFirst = snapshot();
+    assertThat(lastChangedPages.whole()).isEqualTo(1);
+    assertThat(lastChangedPages.patches()).isEqualTo(2);
+    assertThat(lastChangedPages.differences()).isZero();
     tweak("base/5/16385", 0, 0x800);
     Manifest second = backup("b3", first, 0x700, List.of(full, first));
     Map<String, byte[]> atSecond = snapshot();
@@ -290,10 +295,12 @@ class FileChainRestoreTest {
             "test");
     List<FileEntry> entries = new ArrayList<>();
     ParentPages pages = pagesOf == null ? null : ParentPages.open(store, pagesOf, kek);
+    ChangedPages changed = new ChangedPages();
+    lastChangedPages = changed;
     for (BundlePlanner.Bundle bundle : BundlePlanner.plan(sources, 20_000, 1)) {
       try (ParentPages.Cursor cursor = pages == null ? null : pages.cursor();
           BundleStream stream =
-              new BundleStream(bundle.object(), bundle.sources(), n -> {}, cursor)) {
+              new BundleStream(bundle.object(), bundle.sources(), n -> {}, cursor, changed)) {
         writer.add(bundle.object(), stream, ProgressListener.NONE);
         entries.addAll(stream.entries());
       }

@@ -29,7 +29,7 @@ public final class BundleStream extends InputStream {
   private final LongConsumer bytesRead;
   private final ParentPages.Cursor parent;
   private final List<FileEntry> entries = new ArrayList<>();
-  private final long[] deltaPages = new long[6];
+  private final ChangedPages changedPages;
   private ZstdCompressCtx patcher;
   private long offset;
   private Piece current;
@@ -56,30 +56,27 @@ public final class BundleStream extends InputStream {
       List<BundleSource> sources,
       LongConsumer bytesRead,
       ParentPages.Cursor parent) {
+    this(object, sources, bytesRead, parent, new ChangedPages());
+  }
+
+  /**
+   * @param object the bundle's object path, recorded in the entries
+   * @param sources what it holds, in order
+   * @param bytesRead told how many bytes were read from disk, for progress
+   * @param parent the parent chain's pages, or null to store changed pages whole
+   * @param changedPages told how each changed page was stored
+   */
+  public BundleStream(
+      String object,
+      List<BundleSource> sources,
+      LongConsumer bytesRead,
+      ParentPages.Cursor parent,
+      ChangedPages changedPages) {
     this.object = object;
     this.sources = List.copyOf(sources).iterator();
     this.bytesRead = bytesRead;
     this.parent = parent;
-  }
-
-  /** Changed pages stored whole by this bundle's page deltas so far. */
-  public long wholePages() {
-    return deltaPages[0];
-  }
-
-  /** Changed pages stored as differences from the parent's by this bundle's page deltas so far. */
-  public long differencePages() {
-    return deltaPages[1];
-  }
-
-  /** Record bytes (before the bundle's compression) of whole pages, differences and patches. */
-  public long[] recordBytes() {
-    return new long[] {deltaPages[3], deltaPages[4], deltaPages[5]};
-  }
-
-  /** Changed pages stored as patches of the parent's by this bundle's page deltas so far. */
-  public long patchedPages() {
-    return deltaPages[2];
+    this.changedPages = changedPages;
   }
 
   /** The zstd context for page patches, made on first use and closed with the stream. */
@@ -154,7 +151,7 @@ public final class BundleStream extends InputStream {
         delta,
         bytesRead,
         parent == null ? null : parent.file(delta.path()),
-        deltaPages,
+        changedPages,
         this::patcher);
   }
 
@@ -255,7 +252,7 @@ public final class BundleStream extends InputStream {
     private final FileChannel channel;
     private final LongConsumer bytesRead;
     private final ParentPages.FilePages parentPages;
-    private final long[] counts;
+    private final ChangedPages counts;
     private final Supplier<ZstdCompressCtx> patcher;
     private final byte[] parentPage = new byte[PageHeader.PAGE_SIZE];
     private final byte[] patch = new byte[PageRecords.PATCH_CAPACITY];
@@ -273,7 +270,7 @@ public final class BundleStream extends InputStream {
         FileChannel channel,
         LongConsumer bytesRead,
         ParentPages.FilePages parentPages,
-        long[] counts,
+        ChangedPages counts,
         Supplier<ZstdCompressCtx> patcher) {
       this.source = source;
       this.channel = channel;
@@ -288,7 +285,7 @@ public final class BundleStream extends InputStream {
         BundleSource.PageDelta source,
         LongConsumer bytesRead,
         ParentPages.FilePages parentPages,
-        long[] counts,
+        ChangedPages counts,
         Supplier<ZstdCompressCtx> patcher)
         throws IOException {
       return new DeltaPiece(
@@ -366,24 +363,21 @@ public final class BundleStream extends InputStream {
           PageRecords.putInt(out, at + 4, PageRecords.checksum(pages, offset));
           PageRecords.putInt(out, at + 8, patched);
           outLength += PageRecords.PATCH_HEADER + patched;
-          counts[2]++;
-          counts[5] += PageRecords.PATCH_HEADER + patched;
+          counts.storedAsPatch(PageRecords.PATCH_HEADER + patched);
           return;
         }
         if (differenceFits) {
           PageRecords.putInt(out, at, (int) block | PageRecords.DIFFERENCE_FLAG);
           PageRecords.putInt(out, at + 4, PageRecords.checksum(pages, offset));
           outLength += PageRecords.DIFFERENCE_RECORD;
-          counts[1]++;
-          counts[4] += PageRecords.DIFFERENCE_RECORD;
+          counts.storedAsDifference();
           return;
         }
       }
       PageRecords.putInt(out, at, (int) block);
       System.arraycopy(pages, offset, out, at + 4, PageHeader.PAGE_SIZE);
       outLength += PageRecords.WHOLE_RECORD;
-      counts[0]++;
-      counts[3] += PageRecords.WHOLE_RECORD;
+      counts.storedWhole();
     }
 
     @Override

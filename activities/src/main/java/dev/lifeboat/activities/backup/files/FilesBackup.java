@@ -46,10 +46,7 @@ public final class FilesBackup {
   private final long bundleBytes;
   private final LongConsumer bytesRead;
   private final LongAdder totalRead = new LongAdder();
-  private final LongAdder wholePages = new LongAdder();
-  private final LongAdder differencePages = new LongAdder();
-  private final LongAdder patchedPages = new LongAdder();
-  private final LongAdder patchBytes = new LongAdder();
+  private final ChangedPages changedPages = new ChangedPages();
 
   /**
    * What the parent of an incremental tells the delta.
@@ -247,7 +244,7 @@ public final class FilesBackup {
     entries.sort(Comparator.comparing(FileEntry::path));
     log.info(
         "{}: WAL since the parent {} ms, pg_backup_start {} ms, {} data bundles {} ms"
-            + " ({} bytes read; changed pages: {} whole, {} as differences, {} as patches of {} bytes), pg_backup_stop {} ms,"
+            + " ({} bytes read; changed pages: {}), pg_backup_stop {} ms,"
             + " consistency WAL and label {} ms",
         label,
         millis(walDone - began),
@@ -255,10 +252,7 @@ public final class FilesBackup {
         dataBundles.size(),
         millis(filesDone - started),
         totalRead.sum(),
-        wholePages.sum(),
-        differencePages.sum(),
-        patchedPages.sum(),
-        patchBytes.sum(),
+        changedPages,
         millis(stopped - filesDone),
         millis(System.nanoTime() - stopped));
     return new Result(
@@ -413,12 +407,8 @@ public final class FilesBackup {
     // Each reader has its own cursor: the parent's streams are read forward by one thread.
     try (ParentPages.Cursor parent = parentPages == null ? null : parentPages.cursor();
         BundleStream stream =
-            new BundleStream(bundle.object(), bundle.sources(), counting, parent)) {
+            new BundleStream(bundle.object(), bundle.sources(), counting, parent, changedPages)) {
       writer.add(bundle.object(), stream, ProgressListener.NONE);
-      wholePages.add(stream.wholePages());
-      differencePages.add(stream.differencePages());
-      patchedPages.add(stream.patchedPages());
-      patchBytes.add(stream.recordBytes()[2]);
       return stream.entries();
     }
   }
