@@ -1,6 +1,5 @@
 package dev.lifeboat.activities.restore;
 
-import com.github.luben.zstd.ZstdDecompressCtx;
 import dev.lifeboat.activities.backup.files.PageHeader;
 import dev.lifeboat.activities.backup.files.PageRecords;
 import dev.lifeboat.activities.codec.DataKey;
@@ -263,60 +262,44 @@ final class FileSetRestorer {
   private static void writeDelta(DataInputStream in, FileEntry entry, Path file, String backupId)
       throws IOException {
     byte[] page = new byte[PageHeader.PAGE_SIZE];
-    byte[] content = new byte[PageHeader.PAGE_SIZE];
-    byte[] scratch = new byte[PageHeader.PAGE_SIZE];
-    ZstdDecompressCtx unpatcher = null;
-    try (RandomAccessFile out = new RandomAccessFile(file.toFile(), "rw")) {
+    try (RandomAccessFile out = new RandomAccessFile(file.toFile(), "rw");
+        PageRecords.Reader records = new PageRecords.Reader()) {
       out.setLength(entry.size());
       long done = 0;
       while (done < entry.length()) {
-        int word = in.readInt();
-        long block = PageRecords.block(word);
-        long position = block * PageHeader.PAGE_SIZE;
-        if (!PageRecords.isDifference(word) && !PageRecords.isPatch(word)) {
-          in.readFully(page);
-          done += PageRecords.WHOLE_RECORD;
-        } else {
-          int expected = in.readInt();
-          readPage(out, position, page);
-          if (PageRecords.isPatch(word)) {
-            int length = in.readInt();
-            if (length < 0 || length > PageHeader.PAGE_SIZE) {
-              throw new IOException(
-                  "block "
-                      + block
-                      + " of "
-                      + entry.path()
-                      + " in backup "
-                      + backupId
-                      + " claims a patch of "
-                      + length
-                      + " bytes: the delta is damaged");
-            }
-            in.readFully(content, 0, length);
-            done += PageRecords.PATCH_HEADER + length;
-            if (unpatcher == null) {
-              unpatcher = new ZstdDecompressCtx();
-            }
-            PageRecords.applyPatch(unpatcher, page, content, length, scratch);
-          } else {
-            in.readFully(content);
-            done += PageRecords.DIFFERENCE_RECORD;
-            PageRecords.apply(page, content);
+        long position;
+        boolean matches;
+        try {
+          done += records.read(in::readFully);
+          position = records.block() * PageHeader.PAGE_SIZE;
+          if (records.needsPageBefore()) {
+            readPage(out, position, page);
           }
-          if (PageRecords.checksum(page, 0) != expected) {
-            throw new IOException(
-                "block "
-                    + block
-                    + " of "
-                    + entry.path()
-                    + " in backup "
-                    + backupId
-                    + " is stored as a change to the page its parent chain restores, but"
-                    + " the result does not match the page's checksum: the chain's copy of that"
-                    + " page is not the one the backup was taken against; restore from a full"
-                    + " backup");
-          }
+          matches = records.apply(page);
+        } catch (EOFException e) {
+          throw e;
+        } catch (IOException e) {
+          throw new IOException(
+              "the page delta of "
+                  + entry.path()
+                  + " in backup "
+                  + backupId
+                  + ": "
+                  + e.getMessage(),
+              e);
+        }
+        if (!matches) {
+          throw new IOException(
+              "block "
+                  + records.block()
+                  + " of "
+                  + entry.path()
+                  + " in backup "
+                  + backupId
+                  + " is stored as a change to the page its parent chain restores, but"
+                  + " the result does not match the page's checksum: the chain's copy of that"
+                  + " page is not the one the backup was taken against; restore from a full"
+                  + " backup");
         }
         out.seek(position);
         out.write(page);
@@ -335,10 +318,6 @@ final class FileSetRestorer {
       throw new IOException(
           "the page delta of " + entry.path() + " in backup " + backupId + " ends inside a record",
           e);
-    } finally {
-      if (unpatcher != null) {
-        unpatcher.close();
-      }
     }
   }
 

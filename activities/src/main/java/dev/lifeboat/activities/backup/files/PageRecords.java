@@ -184,4 +184,100 @@ public final class PageRecords {
     crc.update(buffer, offset, PageHeader.PAGE_SIZE);
     return (int) crc.getValue();
   }
+
+  /** Where a {@link Reader} reads a delta's bytes from, in order. */
+  @FunctionalInterface
+  public interface Source {
+    void readFully(byte[] into, int offset, int length) throws IOException;
+  }
+
+  /**
+   * Reads a delta's records one at a time and turns the page the chain had at each record's block
+   * into the record's page: the one reading of the record format, for the restore and for an
+   * incremental rebuilding its parent chain's pages. Not thread-safe; close it to free its zstd
+   * context.
+   */
+  public static final class Reader implements AutoCloseable {
+    private final byte[] header = new byte[PATCH_HEADER];
+    private final byte[] content = new byte[PageHeader.PAGE_SIZE];
+    private final byte[] scratch = new byte[PageHeader.PAGE_SIZE];
+    private ZstdDecompressCtx unpatcher;
+    private int word;
+    private int expected;
+    private int patchLength;
+
+    /**
+     * Reads the next record.
+     *
+     * @return the record's length in bytes
+     * @throws IOException when the record is damaged or the source ends inside it
+     */
+    public int read(Source in) throws IOException {
+      in.readFully(header, 0, 4);
+      word = getInt(header, 0);
+      if (isPatch(word)) {
+        in.readFully(header, 4, 8);
+        expected = getInt(header, 4);
+        patchLength = getInt(header, 8);
+        if (patchLength < 0 || patchLength > PageHeader.PAGE_SIZE) {
+          throw new IOException(
+              "block "
+                  + block()
+                  + " claims a patch of "
+                  + patchLength
+                  + " bytes: the delta is damaged");
+        }
+        in.readFully(content, 0, patchLength);
+        return PATCH_HEADER + patchLength;
+      }
+      if (isDifference(word)) {
+        in.readFully(header, 4, 4);
+        expected = getInt(header, 4);
+        in.readFully(content, 0, PageHeader.PAGE_SIZE);
+        return DIFFERENCE_RECORD;
+      }
+      in.readFully(content, 0, PageHeader.PAGE_SIZE);
+      return WHOLE_RECORD;
+    }
+
+    /** The block of the record read last. */
+    public long block() {
+      return PageRecords.block(word);
+    }
+
+    /** Whether the record read last changes the chain's page rather than replacing it. */
+    public boolean needsPageBefore() {
+      return isDifference(word) || isPatch(word);
+    }
+
+    /**
+     * Turns {@code page}, the chain's page at the record's block (ignored for a whole page), into
+     * the record's page.
+     *
+     * @return false when a difference or patch gives a page whose checksum is not the recorded one:
+     *     it was taken against another page than the chain's
+     */
+    public boolean apply(byte[] page) throws IOException {
+      if (isPatch(word)) {
+        if (unpatcher == null) {
+          unpatcher = new ZstdDecompressCtx();
+        }
+        applyPatch(unpatcher, page, content, patchLength, scratch);
+      } else if (isDifference(word)) {
+        PageRecords.apply(page, content);
+      } else {
+        System.arraycopy(content, 0, page, 0, PageHeader.PAGE_SIZE);
+        return true;
+      }
+      return checksum(page, 0) == expected;
+    }
+
+    @Override
+    public void close() {
+      if (unpatcher != null) {
+        unpatcher.close();
+        unpatcher = null;
+      }
+    }
+  }
 }

@@ -1,6 +1,5 @@
 package dev.lifeboat.activities.backup.files;
 
-import com.github.luben.zstd.ZstdDecompressCtx;
 import dev.lifeboat.activities.codec.DataKey;
 import dev.lifeboat.activities.codec.ObjectCodec;
 import dev.lifeboat.activities.codec.ObjectPipeline;
@@ -21,7 +20,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * The pages of the parent chain's files as a restore of the parent produces them, read back from
@@ -87,16 +85,14 @@ public final class ParentPages {
   /** Open object streams of one reader, kept between the files of a bundle. */
   public final class Cursor implements Closeable {
     private final Map<String, Positioned> open = new HashMap<>();
-    private ZstdDecompressCtx unpatcher;
+    // The record readers of the file being read; a bundle's files are read one after another.
+    private final List<PageRecords.Reader> readers = new ArrayList<>();
 
     private Cursor() {}
 
-    /** The zstd context for the chain's page patches, made on first use. */
-    private ZstdDecompressCtx unpatcher() {
-      if (unpatcher == null) {
-        unpatcher = new ZstdDecompressCtx();
-      }
-      return unpatcher;
+    private void closeReaders() {
+      readers.forEach(PageRecords.Reader::close);
+      readers.clear();
     }
 
     /**
@@ -104,6 +100,7 @@ public final class ParentPages {
      * (then the incremental stores its changed pages whole).
      */
     public FilePages file(String path) throws IOException {
+      closeReaders();
       int base = -1;
       for (int i = layers.size() - 1; i >= 0; i--) {
         FileEntry entry = layers.get(i).files().get(path);
@@ -124,8 +121,10 @@ public final class ParentPages {
       for (int i = base + 1; i < layers.size(); i++) {
         FileEntry entry = layers.get(i).files().get(path);
         if (entry.kind() == FileEntry.Kind.DELTA) {
+          PageRecords.Reader reader = new PageRecords.Reader();
+          readers.add(reader);
           deltas.add(
-              new DeltaLayer(new Segment(stream(i, entry), entry), entry.size(), this::unpatcher));
+              new DeltaLayer(path, new Segment(stream(i, entry), entry), entry.size(), reader));
         }
       }
       return new FilePages(path, baseSegment, deltas);
@@ -185,10 +184,7 @@ public final class ParentPages {
         }
       }
       open.clear();
-      if (unpatcher != null) {
-        unpatcher.close();
-        unpatcher = null;
-      }
+      closeReaders();
       if (first != null) {
         throw first;
       }
@@ -244,36 +240,23 @@ public final class ParentPages {
       }
       Arrays.fill(into, available, PageHeader.PAGE_SIZE, (byte) 0);
     }
-
-    /** Reads the next bytes of the segment; false at its end. */
-    boolean read(long at, byte[] into, int length) throws IOException {
-      if (at + length > this.length) {
-        return false;
-      }
-      stream.skipTo(start + at);
-      stream.readFully(into, 0, length);
-      return true;
-    }
   }
 
   /** One incremental's records for a file, read as the blocks asked for go past them. */
   private static final class DeltaLayer {
+    private final String path;
     private final Segment records;
     private final long size;
-    private final Supplier<ZstdDecompressCtx> unpatcher;
-    private final byte[] header = new byte[PageRecords.PATCH_HEADER];
-    private final byte[] content = new byte[PageHeader.PAGE_SIZE];
-    private final byte[] scratch = new byte[PageHeader.PAGE_SIZE];
+    private final PageRecords.Reader reader;
     private long consumed;
-    private long recordBlock = -1;
-    private int recordWord;
-    private int patchLength;
     private boolean ended;
+    private boolean pending;
 
-    DeltaLayer(Segment records, long size, Supplier<ZstdDecompressCtx> unpatcher) {
+    DeltaLayer(String path, Segment records, long size, PageRecords.Reader reader) {
+      this.path = path;
       this.records = records;
       this.size = size;
-      this.unpatcher = unpatcher;
+      this.reader = reader;
     }
 
     void applyTo(long block, byte[] page) throws IOException {
@@ -281,47 +264,35 @@ public final class ParentPages {
         // This backup cut the file before the block: the restore zeroes it.
         Arrays.fill(page, (byte) 0);
       }
-      while (!ended && recordBlock < block) {
+      while (!ended && (!pending || reader.block() < block)) {
         next();
       }
-      if (ended || recordBlock != block) {
+      if (ended || reader.block() != block) {
         return;
       }
-      if (PageRecords.isPatch(recordWord)) {
-        PageRecords.applyPatch(unpatcher.get(), page, content, patchLength, scratch);
-      } else if (PageRecords.isDifference(recordWord)) {
-        PageRecords.apply(page, content);
-      } else {
-        System.arraycopy(content, 0, page, 0, PageHeader.PAGE_SIZE);
+      pending = false;
+      if (!reader.apply(page)) {
+        throw new IOException(
+            "block "
+                + block
+                + " of "
+                + path
+                + " as the parent chain restores it does not match the checksum its backup"
+                + " recorded: the chain is damaged; take a full backup");
       }
     }
 
     private void next() throws IOException {
-      if (!records.read(consumed, header, 4)) {
+      if (consumed >= records.length) {
         ended = true;
         return;
       }
-      recordWord = PageRecords.getInt(header, 0);
-      recordBlock = PageRecords.block(recordWord);
-      if (PageRecords.isPatch(recordWord)) {
-        if (!records.read(consumed + 4, header, 8)) {
-          throw new EOFException("a page delta ends inside a record");
-        }
-        patchLength = PageRecords.getInt(header, 4);
-        if (patchLength < 0 || patchLength > PageHeader.PAGE_SIZE) {
-          throw new IOException("a page patch claims " + patchLength + " bytes");
-        }
-        if (!records.read(consumed + PageRecords.PATCH_HEADER, content, patchLength)) {
-          throw new EOFException("a page delta ends inside a record");
-        }
-        consumed += PageRecords.PATCH_HEADER + patchLength;
-        return;
-      }
-      int headerLength = PageRecords.isDifference(recordWord) ? 8 : 4;
-      if (!records.read(consumed + headerLength, content, PageHeader.PAGE_SIZE)) {
+      records.stream.skipTo(records.start + consumed);
+      consumed += reader.read(records.stream::readFully);
+      if (consumed > records.length) {
         throw new EOFException("a page delta ends inside a record");
       }
-      consumed += headerLength + PageHeader.PAGE_SIZE;
+      pending = true;
     }
   }
 
