@@ -90,6 +90,10 @@ if [[ ! -f "$LIFEBOAT_CLI_JSA" || "$CLI_JAR" -nt "$LIFEBOAT_CLI_JSA" ]]; then
 fi
 # The CLI runs with the options ./lifeboat gives it (cli_java_opts in lib.sh).
 mapfile -t CLI_JAVA_OPTS < <(cli_java_opts)
+# Extra JVM options for profiling (docs/benchmarks.md, "Profiling a run"), for the CLI and the worker.
+read -ra BENCH_CLI_EXTRA <<<"${BENCH_CLI_JAVA_OPTS:-}"
+read -ra BENCH_WORKER_EXTRA <<<"${BENCH_WORKER_JAVA_OPTS:-}"
+CLI_JAVA_OPTS+=("${BENCH_CLI_EXTRA[@]}")
 
 # ---------------------------------------------------------------------------------------------
 # The bench cluster, run as the postgres user (initdb refuses root). Its folder must be reachable
@@ -464,7 +468,7 @@ start_lifeboat() {
   done
   log "starting a Lifeboat worker on $LCONF; log in $LIFEBOAT_LOGS/bench-worker.log"
   : >"$LIFEBOAT_LOGS/bench-worker.log"
-  spawn bench-worker "${LIFEBOAT_ENV[@]}" LIFEBOAT_WAL_SPOOL="$LSPOOL" java -jar "$WORKER_JAR" "$LCONF"
+  spawn bench-worker "${LIFEBOAT_ENV[@]}" LIFEBOAT_WAL_SPOOL="$LSPOOL" java "${BENCH_WORKER_EXTRA[@]}" -jar "$WORKER_JAR" "$LCONF"
   deadline=$((SECONDS + 60))
   until grep -q "worker connected" "$LIFEBOAT_LOGS/bench-worker.log"; do
     running bench-worker || die "the worker exited during start; see $LIFEBOAT_LOGS/bench-worker.log"

@@ -65,9 +65,11 @@ public record Manifest(
    * The manifest format this code writes and reads. Format 2 added {@code method}, {@code files}
    * and {@code directories}; format 1 manifests read as {@code stream} backups. Format 3 added
    * difference records to page deltas (see {@code PageRecords}), which a format 2 reader would
-   * write as pages at the wrong block, so it must refuse them.
+   * write as pages at the wrong block, so it must refuse them. Format 4 added moved difference
+   * records (a difference taken after moving the chain's tuples where the new page has them), which
+   * a format 3 reader would write as whole pages at the wrong block.
    */
-  public static final int FORMAT_VERSION = 3;
+  public static final int FORMAT_VERSION = 4;
 
   /** The {@code pg_basebackup} tar method. */
   public static final String METHOD_STREAM = "stream";

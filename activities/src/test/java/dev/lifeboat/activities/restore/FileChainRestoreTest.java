@@ -8,6 +8,7 @@ import dev.lifeboat.activities.backup.files.BundleSource;
 import dev.lifeboat.activities.backup.files.BundleStream;
 import dev.lifeboat.activities.backup.files.ChangedPages;
 import dev.lifeboat.activities.backup.files.DataDirectoryScan;
+import dev.lifeboat.activities.backup.files.HeapPages;
 import dev.lifeboat.activities.backup.files.PageHeader;
 import dev.lifeboat.activities.backup.files.PageRecords;
 import dev.lifeboat.activities.backup.files.ParentPages;
@@ -210,6 +211,44 @@ class FileChainRestoreTest {
   }
 
   @Test
+  void prunedHeapPagesAndIndexPagesWithInsertsAreStoredAsAlignedDifferencesAndAChainRestores()
+      throws Exception {
+    int[] lengths = new int[50];
+    for (int i = 0; i < lengths.length; i++) {
+      lengths[i] = 100 + random.nextInt(50);
+    }
+    writePage("base/5/16389", 1, withLsn(HeapPages.page(lengths, random), 0x100));
+    int[] entries = new int[200];
+    java.util.Arrays.fill(entries, 24);
+    writePage("base/5/16389", 2, withLsn(HeapPages.page(entries, random), 0x100));
+    Manifest full = backup("b1", null);
+    // Pruning removed the fourth tuple and moved the ones stored below it; an index insert put a
+    // line pointer at item 40 of the other page.
+    byte[] pruned = withLsn(HeapPages.prune(readPage("base/5/16389", 1), 3), 0x500);
+    HeapPages.setXmax(pruned, 8, 0x4242);
+    writePage("base/5/16389", 1, pruned);
+    byte[] inserted = withLsn(HeapPages.insert(readPage("base/5/16389", 2), 40, 24, random), 0x500);
+    writePage("base/5/16389", 2, inserted);
+    Manifest first = backup("b2", full);
+    Map<String, byte[]> atFirst = snapshot();
+    assertThat(lastChangedPages.alignedDifferences()).as("%s", lastChangedPages).isEqualTo(2);
+    assertThat(lastChangedPages.patches()).isZero();
+    // Changed again: the next aligned differences are taken against the pages b2's chain restores.
+    writePage("base/5/16389", 1, withLsn(HeapPages.prune(pruned, 0), 0x800));
+    writePage("base/5/16389", 2, withLsn(HeapPages.insert(inserted, 20, 24, random), 0x800));
+    Manifest second = backup("b3", first, 0x700, List.of(full, first));
+    Map<String, byte[]> atSecond = snapshot();
+    assertThat(lastChangedPages.alignedDifferences()).as("%s", lastChangedPages).isEqualTo(2);
+
+    Path restoredSecond = dir.resolve("restored-b3");
+    DataDirectoryRestorer.restore(store, "shop", "b3", kek, restoredSecond);
+    assertThat(contents(restoredSecond)).isEqualTo(atSecond);
+    Path restoredFirst = dir.resolve("restored-b2");
+    DataDirectoryRestorer.restore(store, "shop", "b2", kek, restoredFirst);
+    assertThat(contents(restoredFirst)).isEqualTo(atFirst);
+  }
+
+  @Test
   void aDifferenceTakenAgainstAnotherPageIsRefusedByItsChecksum() throws Exception {
     Manifest full = backup("b1", null);
     tweak("base/5/16384", 1, 0x300);
@@ -242,6 +281,23 @@ class FileChainRestoreTest {
       page[4000 + i] ^= (byte) (lsn + i + 1);
     }
     writePage(path, block, page);
+  }
+
+  private byte[] readPage(String path, int block) throws IOException {
+    byte[] page = new byte[PageHeader.PAGE_SIZE];
+    try (var file = new java.io.RandomAccessFile(data.resolve(path).toFile(), "r")) {
+      file.seek((long) block * PageHeader.PAGE_SIZE);
+      file.readFully(page);
+    }
+    return page;
+  }
+
+  private static byte[] withLsn(byte[] page, long lsn) {
+    for (int i = 0; i < 4; i++) {
+      page[i] = (byte) (lsn >>> (32 + 8 * i));
+      page[4 + i] = (byte) (lsn >>> (8 * i));
+    }
+    return page;
   }
 
   /** Moves most of a page's content by 72 bytes, as a compaction of its tuples does. */

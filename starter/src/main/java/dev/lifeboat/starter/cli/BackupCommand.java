@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -185,35 +184,28 @@ public final class BackupCommand {
      */
     private BackupResult follow(LifeboatClient client, String workflowId, PrintWriter out)
         throws Exception {
-      long deadline = System.nanoTime() + timeout.toNanos();
-      String lastPhase = "";
+      String[] lastPhase = {""};
       try (TransferBar bar = new TransferBar()) {
-        while (true) {
-          try {
-            return client.awaitBackup(workflowId, Duration.ofSeconds(2));
-          } catch (TimeoutException stillRunning) {
-            if (System.nanoTime() > deadline) {
-              throw new TimeoutException(
-                  "backup "
-                      + workflowId
-                      + " is still running after "
-                      + timeout
-                      + "; it continues, follow it in the Web UI");
-            }
-            BackupProgress progress = client.backupProgress(workflowId);
-            String phase =
-                progress.phase()
-                    + (progress.landing() == null ? "" : " (" + progress.landing() + ")");
-            if (!phase.equals(lastPhase)) {
-              bar.close();
-              out.printf("  %s, sealed copies: %s%n", phase, progress.completeCopies());
-              out.flush();
-              lastPhase = phase;
-            }
-            bar.show(client.activityProgress(workflowId));
-          }
-        }
+        WorkflowFollower.untilClosed(
+            client,
+            workflowId,
+            "backup",
+            timeout,
+            state -> {
+              BackupProgress progress = client.backupProgress(workflowId);
+              String phase =
+                  progress.phase()
+                      + (progress.landing() == null ? "" : " (" + progress.landing() + ")");
+              if (!phase.equals(lastPhase[0])) {
+                bar.close();
+                out.printf("  %s, sealed copies: %s%n", phase, progress.completeCopies());
+                out.flush();
+                lastPhase[0] = phase;
+              }
+              bar.show(state.progress());
+            });
       }
+      return client.awaitBackup(workflowId, WorkflowFollower.RESULT_AFTER_CLOSE);
     }
 
     private static void print(BackupResult result, PrintWriter out) {

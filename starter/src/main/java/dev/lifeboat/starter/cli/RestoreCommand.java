@@ -10,7 +10,6 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -149,28 +148,25 @@ public final class RestoreCommand implements Callable<Integer> {
       PrintWriter out,
       Duration timeout)
       throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    String last = "";
+    String[] last = {""};
     try (TransferBar bar = new TransferBar()) {
-      while (true) {
-        try {
-          return restores.await(workflowId, Duration.ofSeconds(2));
-        } catch (TimeoutException stillRunning) {
-          if (System.nanoTime() > deadline) {
-            throw new TimeoutException(
-                "restore " + workflowId + " is still running after " + timeout + "; it continues");
-          }
-          String phase = restores.phase(workflowId);
-          if (!phase.equals(last)) {
-            bar.close();
-            out.println("  " + phase);
-            out.flush();
-            last = phase;
-          }
-          bar.show(client.activityProgress(workflowId));
-        }
-      }
+      WorkflowFollower.untilClosed(
+          client,
+          workflowId,
+          "restore",
+          timeout,
+          state -> {
+            String phase = restores.phase(workflowId);
+            if (!phase.equals(last[0])) {
+              bar.close();
+              out.println("  " + phase);
+              out.flush();
+              last[0] = phase;
+            }
+            bar.show(state.progress());
+          });
     }
+    return restores.await(workflowId, WorkflowFollower.RESULT_AFTER_CLOSE);
   }
 
   static void print(RestoreReport report, PrintWriter out) {

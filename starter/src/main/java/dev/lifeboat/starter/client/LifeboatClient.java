@@ -159,10 +159,16 @@ public final class LifeboatClient implements AutoCloseable {
   }
 
   /**
-   * Returns the progress a running workflow's long activity last reported in its heartbeat, if one
-   * is running and has reported.
+   * A workflow as one DescribeWorkflowExecution call sees it.
+   *
+   * @param running whether it is still running
+   * @param progress what its long activity last reported in a heartbeat, if one is running and has
+   *     reported
    */
-  public java.util.Optional<TransferProgress> activityProgress(String workflowId) {
+  public record RunState(boolean running, java.util.Optional<TransferProgress> progress) {}
+
+  /** Describes a workflow: whether it still runs, and its long activity's progress. */
+  public RunState runState(String workflowId) {
     var description =
         client
             .getWorkflowServiceStubs()
@@ -172,21 +178,34 @@ public final class LifeboatClient implements AutoCloseable {
                     .setNamespace(settings.namespace())
                     .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
                     .build());
+    boolean running =
+        description.getWorkflowExecutionInfo().getStatus()
+            == io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
     for (var activity : description.getPendingActivitiesList()) {
       if (activity.hasHeartbeatDetails()) {
         try {
-          return java.util.Optional.of(
-              io.temporal.common.converter.DefaultDataConverter.STANDARD_INSTANCE.fromPayloads(
-                  0,
-                  java.util.Optional.of(activity.getHeartbeatDetails()),
-                  TransferProgress.class,
-                  TransferProgress.class));
+          return new RunState(
+              running,
+              java.util.Optional.of(
+                  io.temporal.common.converter.DefaultDataConverter.STANDARD_INSTANCE.fromPayloads(
+                      0,
+                      java.util.Optional.of(activity.getHeartbeatDetails()),
+                      TransferProgress.class,
+                      TransferProgress.class)));
         } catch (io.temporal.common.converter.DataConverterException notProgress) {
           // An older worker's details; no bar for it.
         }
       }
     }
-    return java.util.Optional.empty();
+    return new RunState(running, java.util.Optional.empty());
+  }
+
+  /**
+   * Returns the progress a running workflow's long activity last reported in its heartbeat, if one
+   * is running and has reported.
+   */
+  public java.util.Optional<TransferProgress> activityProgress(String workflowId) {
+    return runState(workflowId).progress();
   }
 
   /** Asks a running backup for its phase. */

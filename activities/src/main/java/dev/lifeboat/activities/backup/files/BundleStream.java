@@ -11,6 +11,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.function.LongConsumer;
@@ -255,9 +256,19 @@ public final class BundleStream extends InputStream {
     private final ChangedPages counts;
     private final Supplier<ZstdCompressCtx> patcher;
     private final byte[] parentPage = new byte[PageHeader.PAGE_SIZE];
+    private final byte[] predicted = new byte[PageHeader.PAGE_SIZE];
+    private byte[] difference = new byte[PageHeader.PAGE_SIZE];
+    private byte[] candidate = new byte[PageHeader.PAGE_SIZE];
+    // The inserted items of the aligned difference kept for the page being emitted, if any.
+    private final int[] inserted = new int[AlignedPage.MAX_ITEMS];
+    private final int[] tried = new int[AlignedPage.MAX_ITEMS];
+    private int insertedCount;
+    private boolean aligned;
     private final byte[] patch = new byte[PageRecords.PATCH_CAPACITY];
     private final byte[] pages = new byte[PAGES_PER_READ * PageHeader.PAGE_SIZE];
-    private final byte[] out = new byte[PAGES_PER_READ * PageRecords.DIFFERENCE_RECORD];
+    // Grown when a read's records need more, which only long lists of inserted items do.
+    private byte[] out =
+        new byte[PAGES_PER_READ * (PageRecords.DIFFERENCE_RECORD + 64) + PageRecords.MAX_RECORD];
     private int outLength;
     private int outPosition;
     private long nextBlock;
@@ -343,14 +354,47 @@ public final class BundleStream extends InputStream {
       return true;
     }
 
+    /**
+     * Takes the difference from the chain's page aligned with the first {@code count} items of
+     * {@link #tried} as inserted when it changes fewer bytes than the one kept so far, and returns
+     * the bytes the kept one changes.
+     */
+    private int alignIfBetter(int count, int offset, int changed) {
+      AlignedPage.predict(parentPage, pages, offset, tried, count, predicted);
+      int alignedChanged = PageRecords.difference(pages, offset, predicted, candidate, 0);
+      if (alignedChanged >= changed) {
+        return changed;
+      }
+      byte[] better = candidate;
+      candidate = difference;
+      difference = better;
+      aligned = true;
+      insertedCount = count;
+      System.arraycopy(tried, 0, inserted, 0, count);
+      return alignedChanged;
+    }
+
     /** Appends the page at {@code offset} of the read buffer as a record. */
     private void emit(long block, int offset, boolean parentHasIt) throws IOException {
+      if (out.length - outLength < PageRecords.MAX_RECORD) {
+        out = Arrays.copyOf(out, Math.max(2 * out.length, outLength + PageRecords.MAX_RECORD));
+      }
       int at = outLength;
       if (parentHasIt && parentPages != null) {
         parentPages.page(block, parentPage);
-        int changed = PageRecords.difference(pages, offset, parentPage, out, at + 8);
-        // A patch is tried when the difference is not already small, and kept when it is smaller
-        // than the changed bytes (about what the difference compresses to) or the only option.
+        int changed = PageRecords.difference(pages, offset, parentPage, difference, 0);
+        aligned = false;
+        if (changed > PageRecords.SMALL_DIFFERENCE) {
+          // Pruning moved the tuples, or index inserts the line pointers: aligned to the new page,
+          // the chain's page mostly agrees with it again.
+          changed = alignIfBetter(0, offset, changed);
+          int found = AlignedPage.insertions(parentPage, pages, offset, tried);
+          if (changed > PageRecords.SMALL_DIFFERENCE && found > 0) {
+            changed = alignIfBetter(found, offset, changed);
+          }
+        }
+        // A patch is tried when neither difference is small, and kept when it is smaller than the
+        // changed bytes (about what the difference compresses to) or the only option.
         int patched =
             changed <= PageRecords.SMALL_DIFFERENCE
                 ? -1
@@ -367,10 +411,24 @@ public final class BundleStream extends InputStream {
           return;
         }
         if (differenceFits) {
-          PageRecords.putInt(out, at, (int) block | PageRecords.DIFFERENCE_FLAG);
+          PageRecords.putInt(
+              out,
+              at,
+              (int) block | (aligned ? PageRecords.ALIGNED_FLAG : PageRecords.DIFFERENCE_FLAG));
           PageRecords.putInt(out, at + 4, PageRecords.checksum(pages, offset));
-          outLength += PageRecords.DIFFERENCE_RECORD;
-          counts.storedAsDifference();
+          int header = 8;
+          if (aligned) {
+            header = PageRecords.alignedRecord(insertedCount) - PageHeader.PAGE_SIZE;
+            out[at + 8] = (byte) (insertedCount >>> 8);
+            out[at + 9] = (byte) insertedCount;
+            for (int i = 0; i < insertedCount; i++) {
+              out[at + 10 + 2 * i] = (byte) (inserted[i] >>> 8);
+              out[at + 11 + 2 * i] = (byte) inserted[i];
+            }
+          }
+          System.arraycopy(difference, 0, out, at + header, PageHeader.PAGE_SIZE);
+          outLength += header + PageHeader.PAGE_SIZE;
+          counts.storedAsDifference(aligned);
           return;
         }
       }

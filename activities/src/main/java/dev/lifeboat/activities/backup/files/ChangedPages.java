@@ -11,6 +11,7 @@ public final class ChangedPages {
 
   private final LongAdder whole = new LongAdder();
   private final LongAdder differences = new LongAdder();
+  private final LongAdder aligned = new LongAdder();
   private final LongAdder patches = new LongAdder();
   private final LongAdder patchBytes = new LongAdder();
 
@@ -18,8 +19,15 @@ public final class ChangedPages {
     whole.increment();
   }
 
-  void storedAsDifference() {
+  /**
+   * @param aligned whether the difference was taken from the chain's page aligned to the new one
+   *     ({@link AlignedPage})
+   */
+  void storedAsDifference(boolean aligned) {
     differences.increment();
+    if (aligned) {
+      this.aligned.increment();
+    }
   }
 
   void storedAsPatch(int bytes) {
@@ -37,6 +45,11 @@ public final class ChangedPages {
     return differences.sum();
   }
 
+  /** Of the differences, those taken from the chain's page aligned to the new one. */
+  public long alignedDifferences() {
+    return aligned.sum();
+  }
+
   /** Pages stored as patches of the parent chain's page. */
   public long patches() {
     return patches.sum();
@@ -47,7 +60,9 @@ public final class ChangedPages {
     return whole()
         + " whole, "
         + differences()
-        + " as differences, "
+        + " as differences ("
+        + alignedDifferences()
+        + " aligned), "
         + patches()
         + " as patches of "
         + patchBytes.sum()

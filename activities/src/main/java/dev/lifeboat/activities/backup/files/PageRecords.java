@@ -19,6 +19,11 @@ import java.util.zip.CRC32C;
  *   <li>whole: a 4-byte big-endian block number (top two bits clear), then the 8192-byte page;
  *   <li>difference: the block number with the top bit set, the CRC-32C of the resulting page, then
  *       the 8192 bytes XORed with the chain's page;
+ *   <li>aligned difference: the block number with the second bit set (the top one clear), the
+ *       CRC-32C of the resulting page, how many items an index insert added (2 bytes) and their
+ *       item numbers (2 bytes each, ascending), then the 8192 bytes XORed with the chain's page
+ *       aligned to the new one: its line pointers moved along past the inserted items and its
+ *       tuples moved where the new page's line pointers put them ({@link AlignedPage});
  *   <li>patch: the block number with the top two bits set, the CRC-32C of the resulting page, the
  *       patch's length (4 bytes), then the patch: the page compressed by zstd with the chain's page
  *       as its dictionary (raw content), so that tuples a page compaction moved are found where
@@ -29,9 +34,12 @@ import java.util.zip.CRC32C;
  * bytes of each heap page it touches and inserts one entry into each index leaf page, but a
  * page-level delta without it stores all 8 KB of every such page. XORed with the page before, the
  * unchanged bytes become zeros, which compress to almost nothing. The checksum makes a restore
- * refuse a difference applied to the wrong page instead of writing a damaged one. When more than
- * half the bytes changed, usually because pruning compacted the page and moved every tuple, a patch
- * finds the moved tuples in the old page; it is kept when it is under a quarter of a page.
+ * refuse a difference applied to the wrong page instead of writing a damaged one. When many bytes
+ * changed, usually because pruning compacted a heap page and moved its tuples or an index insert
+ * moved half the line pointers along, the chain's page is first aligned to the new one ({@link
+ * AlignedPage}); a patch, which finds moved bytes anywhere in the old page but costs ten times as
+ * much, is tried only when neither difference is small, and kept when it is under a quarter of a
+ * page.
  */
 public final class PageRecords {
 
@@ -44,8 +52,23 @@ public final class PageRecords {
   /** The top bit of the block number marks a difference record. */
   public static final int DIFFERENCE_FLAG = 0x8000_0000;
 
-  /** With the top bit, the next one marks a patch record. */
+  /** With the top bit, the next one marks a patch record; alone, an aligned difference record. */
   public static final int PATCH_FLAG = 0x4000_0000;
+
+  /** The second bit alone marks an aligned difference record. */
+  public static final int ALIGNED_FLAG = PATCH_FLAG;
+
+  /** Bytes of an aligned difference record before its list of inserted items. */
+  public static final int ALIGNED_HEADER = 10;
+
+  /** The most bytes any record takes: an aligned difference with the longest list. */
+  public static final int MAX_RECORD =
+      ALIGNED_HEADER + 2 * AlignedPage.MAX_ITEMS + PageHeader.PAGE_SIZE;
+
+  /** Bytes of an aligned difference record with {@code inserted} items in its list. */
+  public static int alignedRecord(int inserted) {
+    return ALIGNED_HEADER + 2 * inserted + PageHeader.PAGE_SIZE;
+  }
 
   /** Bytes of a patch record before the patch itself. */
   public static final int PATCH_HEADER = 12;
@@ -63,6 +86,11 @@ public final class PageRecords {
   /** Whether a record's first word marks a difference. */
   public static boolean isDifference(int word) {
     return (word & (DIFFERENCE_FLAG | PATCH_FLAG)) == DIFFERENCE_FLAG;
+  }
+
+  /** Whether a record's first word marks a difference from the chain's page aligned to the new. */
+  public static boolean isAligned(int word) {
+    return (word & (DIFFERENCE_FLAG | PATCH_FLAG)) == ALIGNED_FLAG;
   }
 
   /**
@@ -134,6 +162,29 @@ public final class PageRecords {
     }
   }
 
+  /**
+   * Turns the chain's page into the new one with an aligned difference, in place, in the two steps
+   * of {@link AlignedPage}: the header (taken against the chain's page itself) gives the new {@code
+   * pd_lower}, with which the line pointers are predicted and rebuilt; they say where the chain's
+   * tuples go.
+   *
+   * @param inserted the record's inserted items
+   * @param count how many
+   * @param before scratch for the chain's page
+   * @param predicted scratch for the aligned page
+   */
+  static void applyAligned(
+      byte[] page, byte[] difference, int[] inserted, int count, byte[] before, byte[] predicted) {
+    System.arraycopy(page, 0, before, 0, PageHeader.PAGE_SIZE);
+    apply(page, difference);
+    AlignedPage.linePointers(before, AlignedPage.lower(page, 0), inserted, count, predicted);
+    System.arraycopy(predicted, 0, page, 0, PageHeader.PAGE_SIZE);
+    apply(page, difference);
+    AlignedPage.tuples(before, page, 0, inserted, count, predicted);
+    System.arraycopy(predicted, 0, page, 0, PageHeader.PAGE_SIZE);
+    apply(page, difference);
+  }
+
   /** A zstd context for making patches; one per thread, closed after use. */
   static ZstdCompressCtx patcher() {
     return new ZstdCompressCtx().setLevel(PATCH_LEVEL).setChecksum(false).setDictID(false);
@@ -199,8 +250,12 @@ public final class PageRecords {
    */
   public static final class Reader implements AutoCloseable {
     private final byte[] header = new byte[PATCH_HEADER];
+    private final byte[] list = new byte[2 * AlignedPage.MAX_ITEMS];
+    private final int[] inserted = new int[AlignedPage.MAX_ITEMS];
+    private int insertedCount;
     private final byte[] content = new byte[PageHeader.PAGE_SIZE];
     private final byte[] scratch = new byte[PageHeader.PAGE_SIZE];
+    private final byte[] predicted = new byte[PageHeader.PAGE_SIZE];
     private ZstdDecompressCtx unpatcher;
     private int word;
     private int expected;
@@ -236,6 +291,25 @@ public final class PageRecords {
         in.readFully(content, 0, PageHeader.PAGE_SIZE);
         return DIFFERENCE_RECORD;
       }
+      if (isAligned(word)) {
+        in.readFully(header, 4, 6);
+        expected = getInt(header, 4);
+        insertedCount = (header[8] & 0xFF) << 8 | (header[9] & 0xFF);
+        if (insertedCount > AlignedPage.MAX_ITEMS) {
+          throw new IOException(
+              "block "
+                  + block()
+                  + " claims "
+                  + insertedCount
+                  + " inserted items, more than a page holds: the delta is damaged");
+        }
+        in.readFully(list, 0, 2 * insertedCount);
+        for (int i = 0; i < insertedCount; i++) {
+          inserted[i] = (list[2 * i] & 0xFF) << 8 | (list[2 * i + 1] & 0xFF);
+        }
+        in.readFully(content, 0, PageHeader.PAGE_SIZE);
+        return alignedRecord(insertedCount);
+      }
       in.readFully(content, 0, PageHeader.PAGE_SIZE);
       return WHOLE_RECORD;
     }
@@ -247,7 +321,7 @@ public final class PageRecords {
 
     /** Whether the record read last changes the chain's page rather than replacing it. */
     public boolean needsPageBefore() {
-      return isDifference(word) || isPatch(word);
+      return isDifference(word) || isAligned(word) || isPatch(word);
     }
 
     /**
@@ -265,6 +339,8 @@ public final class PageRecords {
         applyPatch(unpatcher, page, content, patchLength, scratch);
       } else if (isDifference(word)) {
         PageRecords.apply(page, content);
+      } else if (isAligned(word)) {
+        applyAligned(page, content, inserted, insertedCount, scratch, predicted);
       } else {
         System.arraycopy(content, 0, page, 0, PageHeader.PAGE_SIZE);
         return true;

@@ -59,6 +59,143 @@ class PageRecordsTest {
     }
   }
 
+  @Test
+  void anAlignedDifferenceOfAHeapPageThatPruningCompactedIsSmallAndRebuildsIt() {
+    int[] lengths = new int[60];
+    for (int i = 0; i < lengths.length; i++) {
+      lengths[i] = 90 + random.nextInt(40);
+    }
+    byte[] before = HeapPages.page(lengths, random);
+    // Pruning removed item 4 and packed the tuples stored below it; an UPDATE then set
+    // the xmax of item 7's tuple.
+    byte[] after = HeapPages.prune(before, 3);
+    HeapPages.setXmax(after, 6, 0x12345);
+
+    byte[] plain = new byte[PageHeader.PAGE_SIZE];
+    int plainChanged = PageRecords.difference(after, 0, before, plain, 0);
+    byte[] predicted = new byte[PageHeader.PAGE_SIZE];
+    AlignedPage.predict(before, after, 0, new int[0], 0, predicted);
+    byte[] moved = new byte[PageHeader.PAGE_SIZE];
+    int movedChanged = PageRecords.difference(after, 0, predicted, moved, 0);
+
+    assertThat(plainChanged).isGreaterThan(3000);
+    // The line pointers of the moved tuples and the removed one's, the xmax, and the freed space.
+    assertThat(movedChanged).isLessThan(300);
+    byte[] rebuilt = before.clone();
+    PageRecords.applyAligned(
+        rebuilt,
+        moved,
+        new int[0],
+        0,
+        new byte[PageHeader.PAGE_SIZE],
+        new byte[PageHeader.PAGE_SIZE]);
+    assertThat(rebuilt).isEqualTo(after);
+  }
+
+  @Test
+  void anAlignedDifferenceOfAnIndexPageWithInsertedEntriesIsSmallAndRebuildsIt() {
+    int[] lengths = new int[300];
+    java.util.Arrays.fill(lengths, 16);
+    byte[] before = HeapPages.page(lengths, random);
+    // Inserts put new 16-byte entries in free space and their line pointers at items 40, 100 and
+    // 101 and 250, moving the ones after each four bytes along; a hint marked item 7 dead.
+    byte[] after = HeapPages.insert(before, 40, 16, random);
+    after = HeapPages.insert(after, 100, 16, random);
+    after = HeapPages.insert(after, 101, 16, random);
+    after = HeapPages.insert(after, 250, 16, random);
+    HeapPages.markDead(after, 7);
+
+    byte[] plain = new byte[PageHeader.PAGE_SIZE];
+    int plainChanged = PageRecords.difference(after, 0, before, plain, 0);
+    int[] inserted = new int[AlignedPage.MAX_ITEMS];
+    int count = AlignedPage.insertions(before, after, 0, inserted);
+    byte[] predicted = new byte[PageHeader.PAGE_SIZE];
+    AlignedPage.predict(before, after, 0, inserted, count, predicted);
+    byte[] aligned = new byte[PageHeader.PAGE_SIZE];
+    int alignedChanged = PageRecords.difference(after, 0, predicted, aligned, 0);
+
+    assertThat(java.util.Arrays.copyOf(inserted, count)).containsExactly(40, 100, 101, 250);
+    assertThat(plainChanged).isGreaterThan(PageRecords.SMALL_DIFFERENCE);
+    // pd_lower, pd_upper, the dead flag, the new line pointers and the new entries.
+    assertThat(alignedChanged).isLessThanOrEqualTo(2 + 2 + 1 + 4 * (4 + 16));
+    byte[] rebuilt = before.clone();
+    PageRecords.applyAligned(
+        rebuilt,
+        aligned,
+        inserted,
+        count,
+        new byte[PageHeader.PAGE_SIZE],
+        new byte[PageHeader.PAGE_SIZE]);
+    assertThat(rebuilt).isEqualTo(after);
+  }
+
+  @Test
+  void anAlignedDifferenceRebuildsAnyPageFromAnyOtherWhateverTheirLinePointersSay() {
+    byte[] scratch = new byte[PageHeader.PAGE_SIZE];
+    byte[] predicted = new byte[PageHeader.PAGE_SIZE];
+    byte[] moved = new byte[PageHeader.PAGE_SIZE];
+    for (int round = 0; round < 300; round++) {
+      // Only a heap page can be pruned.
+      byte[] before =
+          round % 3 == 0 && round % 4 != 2 ? page() : HeapPages.page(randomLengths(), random);
+      byte[] after =
+          switch (round % 4) {
+            case 0 -> page();
+            case 1 -> HeapPages.page(randomLengths(), random);
+            case 2 ->
+                random.nextBoolean()
+                    ? HeapPages.prune(before, random.nextInt(4))
+                    : HeapPages.insert(before, random.nextInt(4), 8 + random.nextInt(30), random);
+            default -> scrambledLinePointers(before);
+          };
+      // The list found, a random one (unordered, out of range), or none: any list must work.
+      int[] inserted = new int[AlignedPage.MAX_ITEMS];
+      int count =
+          switch (round % 3) {
+            case 0 -> AlignedPage.insertions(before, after, 0, inserted);
+            case 1 -> randomList(inserted);
+            default -> 0;
+          };
+      AlignedPage.predict(before, after, 0, inserted, count, predicted);
+      PageRecords.difference(after, 0, predicted, moved, 0);
+      byte[] rebuilt = before.clone();
+      PageRecords.applyAligned(rebuilt, moved, inserted, count, scratch, predicted);
+      assertThat(rebuilt).as("round %d", round).isEqualTo(after);
+    }
+  }
+
+  private int randomList(int[] into) {
+    int count = random.nextInt(20);
+    for (int i = 0; i < count; i++) {
+      into[i] = random.nextInt(600);
+    }
+    return count;
+  }
+
+  private int[] randomLengths() {
+    int[] lengths = new int[4 + random.nextInt(30)];
+    for (int i = 0; i < lengths.length; i++) {
+      lengths[i] = 24 + random.nextInt(200);
+    }
+    return lengths;
+  }
+
+  /** A page whose line pointers point anywhere, overlapping and past the end included. */
+  private byte[] scrambledLinePointers(byte[] before) {
+    byte[] after = before.clone();
+    int lower = AlignedPage.HEADER_SIZE + 4 * random.nextInt(400);
+    after[12] = (byte) lower;
+    after[13] = (byte) (lower >>> 8);
+    for (int at = AlignedPage.HEADER_SIZE; at + 4 <= lower; at += 4) {
+      int word = random.nextInt(PageHeader.PAGE_SIZE) | 1 << 15 | random.nextInt(1 << 15) << 17;
+      if (random.nextBoolean()) {
+        word = (word & ~(0x7FFF << 17)) | (HeapPages.word(before, at) & (0x7FFF << 17));
+      }
+      HeapPages.putWord(after, at, word);
+    }
+    return after;
+  }
+
   private byte[] page() {
     byte[] page = new byte[PageHeader.PAGE_SIZE];
     random.nextBytes(page);
