@@ -110,9 +110,12 @@ public final class PageRecords {
 
   /**
    * A difference with at most this many changed bytes is kept without trying a patch: it compresses
-   * to about that size, and a patch is rarely much smaller.
+   * to about that size, and a patch, which costs ten times as much CPU, saves a few hundred bytes at
+   * most. Measured on the bench's mixed update: at 512 rather than 128 the incremental made 5,411
+   * patches instead of 16,150 and took 2.2 s instead of 2.3-2.4 s to read its files, and stored 9.0%
+   * of the full instead of 7.8%.
    */
-  static final int SMALL_DIFFERENCE = 128;
+  static final int SMALL_DIFFERENCE = 512;
 
   private PageRecords() {}
 
