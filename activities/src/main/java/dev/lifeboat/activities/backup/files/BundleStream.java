@@ -393,10 +393,11 @@ public final class BundleStream extends InputStream {
             changed = alignIfBetter(found, offset, changed);
           }
         }
-        // A patch is tried when neither difference is small, and kept when it is smaller than the
-        // changed bytes (about what the difference compresses to) or the only option.
+        // A patch is tried when the difference kept is not under PATCH_WORTHWHILE, and kept when it
+        // is smaller than the changed bytes (about what the difference compresses to) or the only
+        // option.
         int patched =
-            changed <= PageRecords.SMALL_DIFFERENCE
+            changed <= PageRecords.PATCH_WORTHWHILE
                 ? -1
                 : PageRecords.patch(patcher.get(), pages, offset, parentPage, patch);
         boolean differenceFits = changed <= PageRecords.MAX_CHANGED_BYTES;
