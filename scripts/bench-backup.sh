@@ -85,9 +85,7 @@ if jars_stale; then
   (cd "$LIFEBOAT_ROOT" && mvn -B -q -DskipTests -Dspotless.check.skip=true -pl worker,starter -am package \
     >"$LIFEBOAT_LOGS/bench-build.log" 2>&1) || die "the build failed; see $LIFEBOAT_LOGS/bench-build.log"
 fi
-if [[ ! -f "$LIFEBOAT_CLI_JSA" || "$CLI_JAR" -nt "$LIFEBOAT_CLI_JSA" ]]; then
-  record_cli_archive
-fi
+record_cli_archive
 # The CLI runs with the options ./lifeboat gives it (cli_java_opts in lib.sh).
 mapfile -t CLI_JAVA_OPTS < <(cli_java_opts)
 # Extra JVM options for profiling (docs/benchmarks.md, "Profiling a run"), for the CLI and the worker.

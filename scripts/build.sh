@@ -23,6 +23,4 @@ if [[ "${1:-}" == "--force" ]] || stale; then
   (cd "$LIFEBOAT_ROOT" && mvn -B -q -DskipTests -Dspotless.check.skip=true install >"$LIFEBOAT_LOGS/build.log" 2>&1) ||
     die "the build failed; see $LIFEBOAT_LOGS/build.log"
 fi
-if [[ ! -f "$LIFEBOAT_CLI_JSA" || "$LIFEBOAT_CLI_JAR" -nt "$LIFEBOAT_CLI_JSA" ]]; then
-  record_cli_archive
-fi
+record_cli_archive

@@ -58,9 +58,11 @@ cli_java_opts() {
   fi
 }
 
-# Records the CLI's class-data archive by running its hidden warm-up command, which walks the
-# paths a followed backup or restore takes. Best effort: without it the CLI only starts slower.
+# Records the CLI's class-data archive, when it is missing or older than the CLI jar, by running
+# the CLI's hidden warm-up command, which walks the paths a followed backup or restore takes. Best
+# effort: without it the CLI only starts slower.
 record_cli_archive() {
+  [[ ! -f "$LIFEBOAT_CLI_JSA" || "$LIFEBOAT_CLI_JAR" -nt "$LIFEBOAT_CLI_JSA" ]] || return 0
   local opts=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:ArchiveClassesAtExit="$LIFEBOAT_CLI_JSA")
   rm -f "$LIFEBOAT_CLI_JSA"
   if ! java "${opts[@]}" -jar "$LIFEBOAT_CLI_JAR" warm-up --config "$LIFEBOAT_ROOT/lifeboat.yaml" \

@@ -89,16 +89,7 @@ public final class ObjectPipeline {
   public static InputStream readUnhashed(
       BackupStore store, String key, StoredObject expected, String identity, ObjectCodec codec)
       throws IOException {
-    Compression compression =
-        Compression.byLabel(expected.compression())
-            .orElseThrow(
-                () ->
-                    new IOException(
-                        "object '"
-                            + key
-                            + "' was stored with unknown compression '"
-                            + expected.compression()
-                            + "'"));
+    Compression compression = compressionOf(key, expected);
     InputStream stored = store.open(key);
     try {
       return codec.unseal(stored, compression, identity);
@@ -106,6 +97,19 @@ public final class ObjectPipeline {
       stored.close();
       throw e;
     }
+  }
+
+  /** The compression an object's manifest entry names, or an error naming the object. */
+  private static Compression compressionOf(String key, StoredObject expected) throws IOException {
+    return Compression.byLabel(expected.compression())
+        .orElseThrow(
+            () ->
+                new IOException(
+                    "object '"
+                        + key
+                        + "' was stored with unknown compression '"
+                        + expected.compression()
+                        + "'"));
   }
 
   /**
@@ -117,16 +121,7 @@ public final class ObjectPipeline {
       BackupStore store, String key, StoredObject expected, String identity, ObjectCodec codec)
       throws IOException {
     HashingInputStream stored = HashingInputStream.open(store, key);
-    Compression compression =
-        Compression.byLabel(expected.compression())
-            .orElseThrow(
-                () ->
-                    new IOException(
-                        "object '"
-                            + key
-                            + "' was stored with unknown compression '"
-                            + expected.compression()
-                            + "'"));
+    Compression compression = compressionOf(key, expected);
     VerifiedInputStream verified = new VerifiedInputStream(stored, expected, store.url(), key);
     try {
       verified.attach(codec.unseal(stored, compression, identity));
