@@ -402,41 +402,27 @@ public final class BundleStream extends InputStream {
                 : PageRecords.patch(patcher.get(), pages, offset, parentPage, patch);
         boolean differenceFits = changed <= PageRecords.MAX_CHANGED_BYTES;
         if (patched > 0 && (!differenceFits || patched < changed)) {
-          System.arraycopy(patch, 0, out, at + PageRecords.PATCH_HEADER, patched);
-          PageRecords.putInt(
-              out, at, (int) block | PageRecords.DIFFERENCE_FLAG | PageRecords.PATCH_FLAG);
-          PageRecords.putInt(out, at + 4, PageRecords.checksum(pages, offset));
-          PageRecords.putInt(out, at + 8, patched);
-          outLength += PageRecords.PATCH_HEADER + patched;
-          counts.storedAsPatch(PageRecords.PATCH_HEADER + patched);
+          int length = PageRecords.putPatch(out, at, block, checksum(offset), patch, patched);
+          outLength += length;
+          counts.storedAsPatch(length);
           return;
         }
         if (differenceFits) {
-          PageRecords.putInt(
-              out,
-              at,
-              (int) block | (aligned ? PageRecords.ALIGNED_FLAG : PageRecords.DIFFERENCE_FLAG));
-          PageRecords.putInt(out, at + 4, PageRecords.checksum(pages, offset));
-          int header = 8;
-          if (aligned) {
-            header = PageRecords.alignedRecord(insertedCount) - PageHeader.PAGE_SIZE;
-            out[at + 8] = (byte) (insertedCount >>> 8);
-            out[at + 9] = (byte) insertedCount;
-            for (int i = 0; i < insertedCount; i++) {
-              out[at + 10 + 2 * i] = (byte) (inserted[i] >>> 8);
-              out[at + 11 + 2 * i] = (byte) inserted[i];
-            }
-          }
-          System.arraycopy(difference, 0, out, at + header, PageHeader.PAGE_SIZE);
-          outLength += header + PageHeader.PAGE_SIZE;
+          outLength +=
+              aligned
+                  ? PageRecords.putAligned(
+                      out, at, block, checksum(offset), inserted, insertedCount, difference)
+                  : PageRecords.putDifference(out, at, block, checksum(offset), difference);
           counts.storedAsDifference(aligned);
           return;
         }
       }
-      PageRecords.putInt(out, at, (int) block);
-      System.arraycopy(pages, offset, out, at + 4, PageHeader.PAGE_SIZE);
-      outLength += PageRecords.WHOLE_RECORD;
+      outLength += PageRecords.putWhole(out, at, block, pages, offset);
       counts.storedWhole();
+    }
+
+    private int checksum(int offset) {
+      return PageRecords.checksum(pages, offset);
     }
 
     @Override

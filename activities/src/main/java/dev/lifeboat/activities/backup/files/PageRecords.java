@@ -193,6 +193,65 @@ public final class PageRecords {
     apply(page, difference);
   }
 
+  /**
+   * Writes a whole-page record at {@code at} of {@code out}.
+   *
+   * @return the record's length
+   */
+  static int putWhole(byte[] out, int at, long block, byte[] page, int pageOffset) {
+    putInt(out, at, (int) block);
+    System.arraycopy(page, pageOffset, out, at + 4, PageHeader.PAGE_SIZE);
+    return WHOLE_RECORD;
+  }
+
+  /**
+   * Writes a difference record.
+   *
+   * @param checksum the CRC-32C of the page the difference makes
+   * @return the record's length
+   */
+  static int putDifference(byte[] out, int at, long block, int checksum, byte[] difference) {
+    putInt(out, at, (int) block | DIFFERENCE_FLAG);
+    putInt(out, at + 4, checksum);
+    System.arraycopy(difference, 0, out, at + 8, PageHeader.PAGE_SIZE);
+    return DIFFERENCE_RECORD;
+  }
+
+  /**
+   * Writes an aligned difference record.
+   *
+   * @param inserted the inserted items it was aligned with, ascending
+   * @param count how many
+   * @return the record's length
+   */
+  static int putAligned(
+      byte[] out, int at, long block, int checksum, int[] inserted, int count, byte[] difference) {
+    putInt(out, at, (int) block | ALIGNED_FLAG);
+    putInt(out, at + 4, checksum);
+    out[at + 8] = (byte) (count >>> 8);
+    out[at + 9] = (byte) count;
+    for (int i = 0; i < count; i++) {
+      out[at + ALIGNED_HEADER + 2 * i] = (byte) (inserted[i] >>> 8);
+      out[at + ALIGNED_HEADER + 2 * i + 1] = (byte) inserted[i];
+    }
+    int length = alignedRecord(count);
+    System.arraycopy(difference, 0, out, at + length - PageHeader.PAGE_SIZE, PageHeader.PAGE_SIZE);
+    return length;
+  }
+
+  /**
+   * Writes a patch record.
+   *
+   * @return the record's length
+   */
+  static int putPatch(byte[] out, int at, long block, int checksum, byte[] patch, int length) {
+    putInt(out, at, (int) block | DIFFERENCE_FLAG | PATCH_FLAG);
+    putInt(out, at + 4, checksum);
+    putInt(out, at + 8, length);
+    System.arraycopy(patch, 0, out, at + PATCH_HEADER, length);
+    return PATCH_HEADER + length;
+  }
+
   /** A zstd context for making patches; one per thread, closed after use. */
   static ZstdCompressCtx patcher() {
     return new ZstdCompressCtx().setLevel(PATCH_LEVEL).setChecksum(false).setDictID(false);

@@ -164,6 +164,60 @@ class PageRecordsTest {
     }
   }
 
+  @Test
+  void everyKindOfRecordWrittenIsReadBackAsItsBlockAndRebuildsItsPage() throws Exception {
+    int[] lengths = new int[120];
+    java.util.Arrays.fill(lengths, 40);
+    byte[] chain = HeapPages.page(lengths, random);
+    byte[] tweaked = chain.clone();
+    tweaked[5000] ^= 1;
+    byte[] inserted = HeapPages.insert(chain, 30, 40, random);
+    byte[] moved = new byte[PageHeader.PAGE_SIZE];
+    System.arraycopy(chain, 0, moved, 64, PageHeader.PAGE_SIZE - 64);
+    byte[] whole = page();
+
+    byte[] out = new byte[4 * PageRecords.MAX_RECORD];
+    int at = PageRecords.putWhole(out, 0, 7, whole, 0);
+    byte[] difference = new byte[PageHeader.PAGE_SIZE];
+    PageRecords.difference(tweaked, 0, chain, difference, 0);
+    at += PageRecords.putDifference(out, at, 8, PageRecords.checksum(tweaked, 0), difference);
+    int[] items = new int[AlignedPage.MAX_ITEMS];
+    int count = AlignedPage.insertions(chain, inserted, 0, items);
+    byte[] predicted = new byte[PageHeader.PAGE_SIZE];
+    AlignedPage.predict(chain, inserted, 0, items, count, predicted);
+    PageRecords.difference(inserted, 0, predicted, difference, 0);
+    at +=
+        PageRecords.putAligned(
+            out, at, 9, PageRecords.checksum(inserted, 0), items, count, difference);
+    byte[] patch = new byte[PageRecords.PATCH_CAPACITY];
+    int patched;
+    try (var patcher = PageRecords.patcher()) {
+      patched = PageRecords.patch(patcher, moved, 0, chain, patch);
+    }
+    at += PageRecords.putPatch(out, at, 10, PageRecords.checksum(moved, 0), patch, patched);
+
+    byte[][] expected = {whole, tweaked, inserted, moved};
+    int[] position = {0};
+    try (PageRecords.Reader reader = new PageRecords.Reader()) {
+      for (int i = 0; i < expected.length; i++) {
+        int length =
+            reader.read(
+                (into, offset, n) -> {
+                  System.arraycopy(out, position[0], into, offset, n);
+                  position[0] += n;
+                });
+        byte[] page = chain.clone();
+        assertThat(reader.block()).isEqualTo(7 + i);
+        assertThat(reader.needsPageBefore()).isEqualTo(i > 0);
+        assertThat(reader.apply(page)).as("checksum of record %d", i).isTrue();
+        assertThat(page).as("record %d", i).isEqualTo(expected[i]);
+        assertThat(length).isPositive();
+      }
+    }
+    assertThat(position[0]).isEqualTo(at);
+    assertThat(count).isEqualTo(1);
+  }
+
   private int randomList(int[] into) {
     int count = random.nextInt(20);
     for (int i = 0; i < count; i++) {
