@@ -223,6 +223,177 @@ class WalArchiverIT {
     }
   }
 
+  @Test
+  void aSpoolLeftByAnotherClusterOfTheSameNameIsSetAsideAndArchivingStarts() throws Exception {
+    // What a re-created cluster finds: a segment pg_receivewal had begun, written by another
+    // database system, and further along than this server has written. pg_receivewal would resume
+    // after it and ask the server for WAL it never wrote, failing on every start.
+    Path wal = OUTPUT.resolve("spool").resolve("shop").resolve(SLOT).resolve("wal");
+    Files.createDirectories(wal);
+    String foreignName = "0000000100000FFF00000042";
+    long otherSystem = 7_000_000_000_000_000_042L;
+    byte[] foreign = foreignSegment(otherSystem);
+    Files.write(wal.resolve(foreignName + ".partial"), foreign);
+
+    String workflowId = "wal-archiver-shop-it-" + UUID.randomUUID();
+    WorkerProcess worker = WorkerProcess.start(env, OUTPUT);
+    try {
+      WalArchiverWorkflow running = startArchiver(workflowId);
+      String switched = writeAndSwitch(200);
+      WalArchiveStatus archived =
+          awaitStatus(
+              running,
+              s ->
+                  s.lastSegment() != null
+                      && s.lastSegment().compareTo(segmentBefore(switched)) >= 0,
+              Duration.ofMinutes(3));
+
+      assertThat(WalSegments.startLsn(archived.lastSegment(), SEGMENT))
+          .isLessThan(WalSegments.startLsn(foreignName, SEGMENT));
+      List<Path> setAside;
+      try (Stream<Path> siblings = Files.list(wal.getParent())) {
+        setAside =
+            siblings.filter(p -> p.getFileName().toString().startsWith("wal.foreign-")).toList();
+      }
+      assertThat(setAside).as("the foreign spool, moved beside the new one").hasSize(1);
+      assertThat(setAside.get(0).resolve(foreignName + ".partial")).exists();
+      assertThat(wal.resolve(foreignName + ".partial")).doesNotExist();
+      assertThat(Files.readString(worker.log()))
+          .contains("was written by database system " + otherSystem);
+
+      WalArchiveStatus stopped = running.stop(true);
+      assertThat(stopped.phase()).isEqualTo("stopped");
+    } finally {
+      worker.kill();
+      terminate(workflowId);
+    }
+  }
+
+  @Test
+  void aDestinationHoldingAnotherSystemsSegmentOfTheSameNameIsReportedNotSkipped()
+      throws Exception {
+    // A segment of the name the server writes next, sealed by another database system: what a
+    // cluster re-created under the same name finds in an archive it shares with its predecessor.
+    String next = WalSegments.containing(timeline(), currentLsn(), SEGMENT);
+    long otherSystem = 7_000_000_000_000_000_043L;
+    DestinationSettings nas =
+        config.requireBackup().destinations().stream()
+            .filter(d -> d.name().equals("nas"))
+            .findFirst()
+            .orElseThrow();
+    SecretResolver secrets = new SecretResolver(config.secretsDir(), env);
+    try (BackupStore store = DestinationStores.open(nas, secrets)) {
+      WalArchive.write(
+          store,
+          "shop",
+          next,
+          new java.io.ByteArrayInputStream(foreignSegment(otherSystem)),
+          SEGMENT,
+          new WalArchive.Codec(
+              dev.lifeboat.activities.codec.CompressionSpec.of(
+                  dev.lifeboat.workflows.model.Compression.ZSTD),
+              null,
+              null,
+              "it"),
+          java.time.Instant.now(),
+          dev.lifeboat.activities.storage.ProgressListener.NONE);
+    }
+
+    String workflowId = "wal-archiver-shop-it-" + UUID.randomUUID();
+    WorkerProcess worker = WorkerProcess.start(env, OUTPUT);
+    try {
+      WalArchiverWorkflow running = startArchiver(workflowId);
+      writeAndSwitch(200);
+      WalArchiveStatus reported =
+          awaitStatus(
+              running,
+              s ->
+                  s.destinations().stream()
+                          .anyMatch(
+                              d ->
+                                  d.destination().equals("nas")
+                                      && d.lastError() != null
+                                      && d.lastError()
+                                          .contains("of database system " + otherSystem))
+                      && s.destinations().stream()
+                          .filter(d -> d.destination().equals("s3"))
+                          .anyMatch(
+                              d -> d.lastSegment() != null && d.lastSegment().compareTo(next) >= 0),
+              Duration.ofMinutes(3));
+
+      WalDestinationHealth refused =
+          reported.destinations().stream()
+              .filter(d -> d.destination().equals("nas"))
+              .findFirst()
+              .orElseThrow();
+      assertThat(refused.lastError())
+          .contains("already holds WAL segment " + next)
+          .contains("the cluster was re-created under the same name");
+      assertThat(refused.backlog()).isPositive();
+      // The other system's segment is still the one in the archive: nothing was overwritten.
+      try (BackupStore store = DestinationStores.open(nas, secrets)) {
+        assertThat(WalArchive.seal(store, "shop", next).orElseThrow().systemIdentifier())
+            .isEqualTo(Long.toString(otherSystem));
+      }
+      running.stop(true);
+    } finally {
+      worker.kill();
+      terminate(workflowId);
+    }
+  }
+
+  /** A segment's worth of bytes whose first page header names {@code system}. */
+  private static byte[] foreignSegment(long system) {
+    byte[] segment = new byte[(int) SEGMENT];
+    segment[0] = (byte) 0x10;
+    segment[1] = (byte) 0xD1;
+    segment[2] = 0x06; // XLP_LONG_HEADER | XLP_BKP_REMOVABLE
+    for (int i = 0; i < 8; i++) {
+      segment[24 + i] = (byte) (system >>> (8 * i));
+    }
+    return segment;
+  }
+
+  private long currentLsn() throws Exception {
+    try (Connection connection = RealStack.connect(config, primary);
+        Statement statement = connection.createStatement();
+        ResultSet row = statement.executeQuery("SELECT pg_current_wal_lsn()::text")) {
+      row.next();
+      return Lsn.parse(row.getString(1));
+    }
+  }
+
+  /** Starts an archiver of shop on the test's slot and waits for the slot; returns its stub. */
+  private WalArchiverWorkflow startArchiver(String workflowId) throws Exception {
+    WalArchiverWorkflow archiver =
+        client.newWorkflowStub(
+            WalArchiverWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(workflowId)
+                .setTaskQueue(TaskQueues.ORCHESTRATION)
+                .setWorkflowExecutionTimeout(Duration.ofMinutes(20))
+                .build());
+    WorkflowClient.start(
+        archiver::archive, new WalArchiverRequest("shop", SLOT, 120, 0, 2, 0, null));
+    long slotDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    while (!slotExists()) {
+      assertThat(System.nanoTime())
+          .as("slot %s created within 90 s", SLOT)
+          .isLessThan(slotDeadline);
+      Thread.sleep(500);
+    }
+    return client.newWorkflowStub(WalArchiverWorkflow.class, workflowId);
+  }
+
+  /** Ends an archiver a test started, however the test went. */
+  private void terminate(String workflowId) {
+    try {
+      client.newUntypedWorkflowStub(workflowId).terminate("test over");
+    } catch (RuntimeException alreadyClosed) {
+      // Stopped cleanly by the test.
+    }
+  }
+
   /** The name of the segment holding the byte just before {@code lsn}: closed by a switch there. */
   private String segmentBefore(String lsn) {
     try {

@@ -111,9 +111,10 @@ public final class WalArchive {
       ProgressListener progress)
       throws IOException {
     store.delete(sealKey(cluster, name));
+    HeaderCapture header = new HeaderCapture(source);
     StoredObject stored =
         ObjectPipeline.write(
-            source,
+            header,
             store,
             objectKey(cluster, name),
             name,
@@ -150,7 +151,8 @@ public final class WalArchive {
             stored.encrypted(),
             codec.dataKeyId(),
             now,
-            codec.toolVersion());
+            codec.toolVersion(),
+            segment ? header.systemIdentifier() : null);
     try (ObjectWriter writer = store.create(sealKey(cluster, name))) {
       writer.write(JSON.writeValueAsBytes(seal));
       writer.commit();
@@ -196,22 +198,43 @@ public final class WalArchive {
   }
 
   /**
+   * Whether a WAL segment of this database system is archived in a store: {@link #contains}, and
+   * its seal does not name another system (seals from before the system was recorded name none). An
+   * incremental leaves such segments to the archive; another cluster's segment of the same name,
+   * left by a cluster re-created under this name, is not one of them.
+   *
+   * @param systemIdentifier the system's identifier, unsigned decimal
+   */
+  public static boolean containsOf(
+      BackupStore store, String cluster, String name, String systemIdentifier) throws IOException {
+    Optional<WalSeal> seal = archived(store, cluster, name);
+    String writer = seal.map(WalSeal::systemIdentifier).orElse(null);
+    return seal.isPresent() && (writer == null || writer.equals(systemIdentifier));
+  }
+
+  /**
    * Whether a WAL file is archived in a store: its seal is there and the object has the sealed
    * size. A cheap check (two small requests); {@link #verify} re-reads the bytes.
    */
   public static boolean contains(BackupStore store, String cluster, String name)
       throws IOException {
+    return archived(store, cluster, name).isPresent();
+  }
+
+  /** The seal of a WAL file archived in a store, when its object has the sealed size. */
+  private static Optional<WalSeal> archived(BackupStore store, String cluster, String name)
+      throws IOException {
     Optional<WalSeal> seal;
     try {
       seal = seal(store, cluster, name);
     } catch (IOException unreadable) {
-      return false;
+      return Optional.empty();
     }
     if (seal.isEmpty()) {
-      return false;
+      return seal;
     }
     Optional<ObjectInfo> object = store.stat(objectKey(cluster, name));
-    return object.isPresent() && object.get().size() == seal.get().size();
+    return object.isPresent() && object.get().size() == seal.get().size() ? seal : Optional.empty();
   }
 
   /** The names of the sealed WAL segments of a cluster in a store, in WAL order. */
@@ -358,6 +381,42 @@ public final class WalArchive {
         skipped += r;
       }
       return skipped;
+    }
+  }
+
+  /** Passes a WAL file through and keeps its first bytes, where a segment names its system. */
+  private static final class HeaderCapture extends java.io.FilterInputStream {
+    private final byte[] first = new byte[WalPageHeader.LENGTH];
+    private int kept;
+
+    HeaderCapture(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0 && kept < first.length) {
+        first[kept++] = (byte) b;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      int n = super.read(buffer, offset, length);
+      if (n > 0 && kept < first.length) {
+        int copied = Math.min(n, first.length - kept);
+        System.arraycopy(buffer, offset, first, kept, copied);
+        kept += copied;
+      }
+      return n;
+    }
+
+    /** The system identifier of the segment read, unsigned decimal, or null without a header. */
+    String systemIdentifier() {
+      java.util.OptionalLong id = WalPageHeader.systemIdentifier(first, kept);
+      return id.isPresent() ? Long.toUnsignedString(id.getAsLong()) : null;
     }
   }
 }

@@ -52,6 +52,7 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -311,6 +312,8 @@ public final class WalArchiverActivitiesImpl implements WalArchiverActivities {
     long segmentSize;
     String slotRestartLsn;
     boolean slotCreated;
+    long systemId;
+    long serverLsn;
     WalArchive.Codec codec;
     WrappedKey wrappedKey;
     Connection pg;
@@ -354,6 +357,8 @@ public final class WalArchiverActivitiesImpl implements WalArchiverActivities {
       pg = connections.open(task.source(), task.cluster(), "wal-archiver");
       segmentSize = segmentSize();
       ensureSlot();
+      readServer();
+      setAsideForeignSpool();
       codec = newCodec(backup);
       seedResumePoint();
       Instant deadline = started.plusSeconds(task.sliceSeconds());
@@ -453,6 +458,81 @@ public final class WalArchiverActivitiesImpl implements WalArchiverActivities {
       }
     }
 
+    /** Reads which database system the source is and how far its WAL has got. */
+    void readServer() throws SQLException {
+      try (Statement sql = pg.createStatement();
+          ResultSet row =
+              sql.executeQuery(
+                  "SELECT system_identifier::text, (CASE WHEN pg_is_in_recovery()"
+                      + " THEN coalesce(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())"
+                      + " ELSE pg_current_wal_lsn() END)::text FROM pg_control_system()")) {
+        row.next();
+        systemId = Long.parseUnsignedLong(row.getString(1));
+        serverLsn = Lsn.parse(row.getString(2));
+      }
+    }
+
+    /**
+     * Moves the spool's WAL aside when it is not this server's: written by another database system
+     * (the cluster was re-created under the same name), or from past everything the server has
+     * written (it was restored to an earlier point). pg_receivewal resumes after the newest file in
+     * its spool, and would ask the server for WAL it never wrote, failing on every start. The files
+     * are kept beside the spool for the operator: closed segments there were never shipped.
+     */
+    void setAsideForeignSpool() throws IOException {
+      String why = null;
+      try (Stream<Path> files = Files.list(spool)) {
+        for (Path file : files.sorted().toList()) {
+          String name = file.getFileName().toString().replace(".partial", "");
+          if (!WalSegments.isSegment(name)) {
+            continue;
+          }
+          OptionalLong writer = WalPageHeader.systemIdentifier(file);
+          if (writer.isPresent() && writer.getAsLong() != systemId) {
+            why =
+                file.getFileName()
+                    + " was written by database system "
+                    + Long.toUnsignedString(writer.getAsLong())
+                    + ", and "
+                    + task.source().name()
+                    + " is "
+                    + Long.toUnsignedString(systemId);
+            break;
+          }
+          long start = WalSegments.startLsn(name, segmentSize);
+          if (Long.compareUnsigned(start, serverLsn) > 0) {
+            why =
+                file.getFileName()
+                    + " starts at "
+                    + Lsn.format(start)
+                    + ", past "
+                    + task.source().name()
+                    + "'s WAL position "
+                    + Lsn.format(serverLsn);
+            break;
+          }
+        }
+      }
+      if (why == null) {
+        return;
+      }
+      Path aside =
+          spool.resolveSibling(
+              spool.getFileName() + ".foreign-" + KEY_TIME.format(clock.instant()));
+      Files.move(spool, aside);
+      Files.createDirectories(spool);
+      // What the workflow carried over belongs to the other cluster too.
+      completeThrough = null;
+      log.warn(
+          "the WAL spool of {} is not {}'s ({}): the cluster was re-created or restored to an"
+              + " earlier point. Moved it to {}; archiving starts at the slot's position {}",
+          task.cluster(),
+          task.source().name(),
+          why,
+          aside,
+          slotRestartLsn);
+    }
+
     /** Creates the physical slot, reserving WAL at once, unless it exists. */
     void ensureSlot() throws SQLException {
       try (PreparedStatement find =
@@ -545,6 +625,20 @@ public final class WalArchiverActivitiesImpl implements WalArchiverActivities {
         return;
       }
       String next = WalSegments.next(completeThrough, segmentSize);
+      if (Long.compareUnsigned(WalSegments.startLsn(next, segmentSize), serverLsn) > 0) {
+        // The archive went further than this server has written: the cluster was re-created or
+        // restored to an earlier point. Asking for that WAL would fail on every start.
+        log.warn(
+            "the WAL archive of {} is complete through {}, past {}'s WAL position {}: the cluster"
+                + " was re-created or restored to an earlier point; archiving starts at the slot's"
+                + " position {}",
+            task.cluster(),
+            completeThrough,
+            task.source().name(),
+            Lsn.format(serverLsn),
+            slotRestartLsn);
+        return;
+      }
       if (slotCreated
           && slotRestartLsn != null
           && WalSegments.endLsn(next, segmentSize) <= Lsn.parse(slotRestartLsn)
@@ -639,7 +733,9 @@ public final class WalArchiverActivitiesImpl implements WalArchiverActivities {
     void ship(Destination d, Path file, String name) {
       try {
         BackupStore store = d.store();
-        if (!WalArchive.contains(store, task.cluster(), name)) {
+        if (WalArchive.contains(store, task.cluster(), name)) {
+          requireSameSystem(store, name);
+        } else {
           if (codec.dataKey() != null && !d.keyStored) {
             DataKeyStore.save(store, task.cluster(), codec.dataKeyId(), wrappedKey);
             d.keyStored = true;
@@ -662,6 +758,35 @@ public final class WalArchiverActivitiesImpl implements WalArchiverActivities {
           throw app;
         }
         d.failed(name, e, clock.instant());
+      }
+    }
+
+    /**
+     * A segment a destination already holds is taken as shipped (a run that died after storing it)
+     * only when its seal does not name another database system: a cluster re-created under the same
+     * name writes segments of the same names, and skipping them would leave the other cluster's WAL
+     * where a restore of this one looks for its own. Seals written before the system was recorded
+     * cannot tell, and are trusted as before.
+     */
+    void requireSameSystem(BackupStore store, String name) throws IOException {
+      String writer =
+          WalArchive.seal(store, task.cluster(), name).map(WalSeal::systemIdentifier).orElse(null);
+      String ours = Long.toUnsignedString(systemId);
+      if (writer != null && !writer.equals(ours)) {
+        throw new IOException(
+            "it already holds WAL segment "
+                + name
+                + " of database system "
+                + writer
+                + ", and "
+                + task.source().name()
+                + " is "
+                + ours
+                + ": the cluster was re-created under the same name. Move the old archive ("
+                + WalArchive.prefix(task.cluster())
+                + " in "
+                + store.url()
+                + ") away, or archive the new cluster under another name");
       }
     }
 

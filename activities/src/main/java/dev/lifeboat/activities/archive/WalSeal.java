@@ -22,6 +22,8 @@ import java.time.Instant;
  * @param dataKeyId the id of the data key under {@code keys/<cluster>/<id>.json}, or null
  * @param archivedAt when the file was stored
  * @param toolVersion the Lifeboat version that stored it
+ * @param systemIdentifier the database system that wrote a segment, from its first page header
+ *     (unsigned decimal); null for a history file and in seals written before it was recorded
  */
 public record WalSeal(
     int format,
@@ -38,7 +40,8 @@ public record WalSeal(
     boolean encrypted,
     String dataKeyId,
     Instant archivedAt,
-    String toolVersion) {
+    String toolVersion,
+    String systemIdentifier) {
 
   /** The seal format this version writes and reads. */
   public static final int FORMAT = 1;

@@ -350,7 +350,9 @@ public final class BackupActivitiesImpl implements BackupActivities {
           files.run(
               "lifeboat " + task.cluster() + " " + task.backupId(),
               parentOf(parent, backup.pageDifferences() ? store : null, kek),
-              segment -> WalArchive.contains(store, task.cluster(), segment));
+              segment ->
+                  WalArchive.containsOf(
+                      store, task.cluster(), segment, session.systemIdentifier()));
       return new Taken(
           Manifest.METHOD_FILES,
           result.stop().timeline(),

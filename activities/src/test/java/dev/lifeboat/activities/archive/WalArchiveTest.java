@@ -95,6 +95,35 @@ class WalArchiveTest {
   }
 
   @Test
+  void theSealNamesTheDatabaseSystemThatWroteTheSegment() throws Exception {
+    byte[] bytes = new byte[(int) SEGMENT];
+    bytes[0] = 0x10;
+    bytes[1] = (byte) 0xD1;
+    bytes[2] = 0x02; // XLP_LONG_HEADER
+    long system = -42L; // above Long.MAX_VALUE as an unsigned identifier
+    for (int i = 0; i < 8; i++) {
+      bytes[24 + i] = (byte) (system >>> (8 * i));
+    }
+
+    write("000000010000000000000009", bytes);
+    write("00000001000000000000000A", segmentBytes(3));
+
+    assertThat(WalArchive.seal(store, "shop", "000000010000000000000009").orElseThrow())
+        .extracting(WalSeal::systemIdentifier)
+        .isEqualTo(Long.toUnsignedString(system));
+    // Bytes that are no page header (synthetic data here) name no system.
+    assertThat(WalArchive.seal(store, "shop", "00000001000000000000000A").orElseThrow())
+        .extracting(WalSeal::systemIdentifier)
+        .isNull();
+    // An incremental of this system leaves the first to the archive, another system's does not.
+    String ours = Long.toUnsignedString(system);
+    assertThat(WalArchive.containsOf(store, "shop", "000000010000000000000009", ours)).isTrue();
+    assertThat(WalArchive.containsOf(store, "shop", "000000010000000000000009", "42")).isFalse();
+    assertThat(WalArchive.containsOf(store, "shop", "00000001000000000000000A", "42")).isTrue();
+    assertThat(WalArchive.containsOf(store, "shop", "00000001000000000000000B", ours)).isFalse();
+  }
+
+  @Test
   void rewritingASegmentReplacesItAndLeavesOneCopy() throws Exception {
     write("000000010000000000000042", segmentBytes(1));
     byte[] again = segmentBytes(1);

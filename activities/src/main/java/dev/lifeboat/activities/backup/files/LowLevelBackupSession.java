@@ -28,6 +28,7 @@ public final class LowLevelBackupSession implements AutoCloseable {
   private final Path dataDirectory;
   private final long walSegmentSize;
   private final boolean standby;
+  private final String systemIdentifier;
   private long startLsn;
   private boolean started;
 
@@ -46,12 +47,14 @@ public final class LowLevelBackupSession implements AutoCloseable {
       int versionNumber,
       Path dataDirectory,
       long walSegmentSize,
-      boolean standby) {
+      boolean standby,
+      String systemIdentifier) {
     this.connection = connection;
     this.versionNumber = versionNumber;
     this.dataDirectory = dataDirectory;
     this.walSegmentSize = walSegmentSize;
     this.standby = standby;
+    this.systemIdentifier = systemIdentifier;
   }
 
   /** Reads the server's facts on a fresh session that this object now owns. */
@@ -64,7 +67,8 @@ public final class LowLevelBackupSession implements AutoCloseable {
                     + " current_setting('data_directory'),"
                     + " (SELECT setting::bigint FROM pg_settings WHERE name = 'wal_segment_size'),"
                     + " current_setting('block_size')::int,"
-                    + " pg_is_in_recovery()")) {
+                    + " pg_is_in_recovery(),"
+                    + " (SELECT system_identifier FROM pg_control_system())::text")) {
       row.next();
       if (row.getInt(4) != PageHeader.PAGE_SIZE) {
         throw new SQLException(
@@ -75,7 +79,12 @@ public final class LowLevelBackupSession implements AutoCloseable {
                 + "-byte pages: use the stream method");
       }
       return new LowLevelBackupSession(
-          connection, row.getInt(1), Path.of(row.getString(2)), row.getLong(3), row.getBoolean(5));
+          connection,
+          row.getInt(1),
+          Path.of(row.getString(2)),
+          row.getLong(3),
+          row.getBoolean(5),
+          row.getString(6));
     }
   }
 
@@ -87,6 +96,11 @@ public final class LowLevelBackupSession implements AutoCloseable {
   /** The size of a WAL segment in bytes. */
   public long walSegmentSize() {
     return walSegmentSize;
+  }
+
+  /** The database system identifier ({@code initdb}'s choice), unsigned decimal. */
+  public String systemIdentifier() {
+    return systemIdentifier;
   }
 
   /** Whether the session is on a standby. */
