@@ -130,12 +130,23 @@ pg_running() {
 }
 
 pg_start() {
-  local node="$1" port dir="$PGSTATE/$1"
+  local node="$1" port dir="$PGSTATE/$1" attempt logged
   port="$(pg_port_of "$node")"
   require_free_port "$port" "PostgreSQL node $node"
-  as_pg "$PGBIN/pg_ctl" -D "$dir" -l "$PGSTATE/$node.log" -w -t 60 start >/dev/null ||
-    die "PostgreSQL node $node did not start; see $PGSTATE/$node.log"
-  head -n1 "$dir/postmaster.pid" >"$(pidfile "pg-$node")"
+  # A start that fails with "address in use" while nothing listens is retried, as in start_simple.
+  for attempt in 1 2 3; do
+    logged="$(stat -c %s "$PGSTATE/$node.log" 2>/dev/null || echo 0)"
+    if as_pg "$PGBIN/pg_ctl" -D "$dir" -l "$PGSTATE/$node.log" -w -t 60 start >/dev/null; then
+      head -n1 "$dir/postmaster.pid" >"$(pidfile "pg-$node")"
+      return 0
+    fi
+    if ((attempt == 3)) || ! tail -c +"$((logged + 1))" "$PGSTATE/$node.log" 2>/dev/null | grep -qi "in use"; then
+      break
+    fi
+    log "PostgreSQL node $node could not bind 127.0.0.1:$port (briefly taken by an outgoing connection?); retrying"
+    sleep 1
+  done
+  die "PostgreSQL node $node did not start; see $PGSTATE/$node.log"
 }
 
 init_primary() {
@@ -261,9 +272,9 @@ ignore_startup_parameters = extra_float_digits
 server_login_retry = 1
 logfile = $dir/pgbouncer.log
 EOF
-  log "starting PgBouncer on 127.0.0.1:$PGBOUNCER_PORT -> primary :$PG_PRIMARY_PORT"
-  spawn pgbouncer runuser -u postgres -- "$(command -v pgbouncer || echo /usr/sbin/pgbouncer)" "$dir/pgbouncer.ini"
-  wait_for_port "$PGBOUNCER_PORT" pgbouncer 30
+  log "PgBouncer will forward to the primary on :$PG_PRIMARY_PORT"
+  start_simple pgbouncer "$PGBOUNCER_PORT" \
+    runuser -u postgres -- "$(command -v pgbouncer || echo /usr/sbin/pgbouncer)" "$dir/pgbouncer.ini"
 }
 
 # ---------------------------------------------------------------------------------------------
