@@ -207,9 +207,7 @@ public final class WalArchive {
    */
   public static boolean containsOf(
       BackupStore store, String cluster, String name, String systemIdentifier) throws IOException {
-    Optional<WalSeal> seal = archived(store, cluster, name);
-    String writer = seal.map(WalSeal::systemIdentifier).orElse(null);
-    return seal.isPresent() && (writer == null || writer.equals(systemIdentifier));
+    return archived(store, cluster, name).filter(s -> s.writtenBy(systemIdentifier)).isPresent();
   }
 
   /**
@@ -221,8 +219,11 @@ public final class WalArchive {
     return archived(store, cluster, name).isPresent();
   }
 
-  /** The seal of a WAL file archived in a store, when its object has the sealed size. */
-  private static Optional<WalSeal> archived(BackupStore store, String cluster, String name)
+  /**
+   * The seal of a WAL file archived in a store, when {@link #contains} holds: the seal is there and
+   * the object has the sealed size.
+   */
+  public static Optional<WalSeal> archived(BackupStore store, String cluster, String name)
       throws IOException {
     Optional<WalSeal> seal;
     try {

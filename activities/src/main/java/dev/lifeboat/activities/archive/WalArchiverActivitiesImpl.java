@@ -733,8 +733,9 @@ public final class WalArchiverActivitiesImpl implements WalArchiverActivities {
     void ship(Destination d, Path file, String name) {
       try {
         BackupStore store = d.store();
-        if (WalArchive.contains(store, task.cluster(), name)) {
-          requireSameSystem(store, name);
+        Optional<WalSeal> held = WalArchive.archived(store, task.cluster(), name);
+        if (held.isPresent()) {
+          requireSameSystem(held.get(), store);
         } else {
           if (codec.dataKey() != null && !d.keyStored) {
             DataKeyStore.save(store, task.cluster(), codec.dataKeyId(), wrappedKey);
@@ -768,16 +769,14 @@ public final class WalArchiverActivitiesImpl implements WalArchiverActivities {
      * where a restore of this one looks for its own. Seals written before the system was recorded
      * cannot tell, and are trusted as before.
      */
-    void requireSameSystem(BackupStore store, String name) throws IOException {
-      String writer =
-          WalArchive.seal(store, task.cluster(), name).map(WalSeal::systemIdentifier).orElse(null);
+    void requireSameSystem(WalSeal held, BackupStore store) throws IOException {
       String ours = Long.toUnsignedString(systemId);
-      if (writer != null && !writer.equals(ours)) {
+      if (!held.writtenBy(ours)) {
         throw new IOException(
             "it already holds WAL segment "
-                + name
+                + held.name()
                 + " of database system "
-                + writer
+                + held.systemIdentifier()
                 + ", and "
                 + task.source().name()
                 + " is "

@@ -46,6 +46,16 @@ public record WalSeal(
   /** The seal format this version writes and reads. */
   public static final int FORMAT = 1;
 
+  /**
+   * Whether the segment may be this system's: the seal names it, or names no system (a history
+   * file, or a seal written before the system was recorded).
+   *
+   * @param systemIdentifier the system's identifier, unsigned decimal
+   */
+  public boolean writtenBy(String systemIdentifier) {
+    return this.systemIdentifier == null || this.systemIdentifier.equals(systemIdentifier);
+  }
+
   /** The object as the data plane's verified readers expect it. */
   public StoredObject object() {
     return new StoredObject(name, rawSize, size, sha256, compression, encrypted);

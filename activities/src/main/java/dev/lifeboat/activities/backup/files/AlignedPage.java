@@ -100,23 +100,18 @@ public final class AlignedPage {
     if (count == 0 || lowerAfter < 0 || lowerBefore < 0) {
       return;
     }
-    int itemsBefore = items(lowerBefore);
-    int itemsAfter = items(lowerAfter);
-    int next = 0;
-    int old = 0;
-    for (int i = 0; i < itemsAfter && old < itemsBefore; i++) {
-      if (next < count && inserted[next] == i) {
-        next++;
-        continue;
-      }
-      System.arraycopy(
-          before,
-          HEADER_SIZE + old * LINE_POINTER_SIZE,
-          into,
-          HEADER_SIZE + i * LINE_POINTER_SIZE,
-          LINE_POINTER_SIZE);
-      old++;
-    }
+    forEachKeptItem(
+        items(lowerBefore),
+        items(lowerAfter),
+        inserted,
+        count,
+        (item, old) ->
+            System.arraycopy(
+                before,
+                HEADER_SIZE + old * LINE_POINTER_SIZE,
+                into,
+                HEADER_SIZE + item * LINE_POINTER_SIZE,
+                LINE_POINTER_SIZE));
   }
 
   /**
@@ -130,8 +125,42 @@ public final class AlignedPage {
     if (lowerAfter < 0 || lowerBefore < 0) {
       return;
     }
-    int itemsBefore = items(lowerBefore);
-    int itemsAfter = items(lowerAfter);
+    forEachKeptItem(
+        items(lowerBefore),
+        items(lowerAfter),
+        inserted,
+        count,
+        (item, old) -> {
+          int now = word(after, afterOffset + HEADER_SIZE + item * LINE_POINTER_SIZE);
+          int then = word(before, HEADER_SIZE + old * LINE_POINTER_SIZE);
+          int length = now >>> 17;
+          int to = now & 0x7FFF;
+          int from = then & 0x7FFF;
+          if (flags(now) == LP_NORMAL
+              && flags(then) == LP_NORMAL
+              && length != 0
+              && length == then >>> 17
+              && to != from
+              && to >= lowerAfter
+              && to + length <= PageHeader.PAGE_SIZE
+              && from + length <= PageHeader.PAGE_SIZE) {
+            System.arraycopy(before, from, into, to, length);
+          }
+        });
+  }
+
+  /** An item of the new page and the item of the chain's page it was. */
+  @FunctionalInterface
+  private interface KeptItem {
+    void accept(int item, int old);
+  }
+
+  /**
+   * Walks the new page's items that were not inserted, each with the chain's item it was: the next
+   * one of the chain's page, in order, while the chain's page has items left.
+   */
+  private static void forEachKeptItem(
+      int itemsBefore, int itemsAfter, int[] inserted, int count, KeptItem kept) {
     int next = 0;
     int old = 0;
     for (int i = 0; i < itemsAfter && old < itemsBefore; i++) {
@@ -139,23 +168,7 @@ public final class AlignedPage {
         next++;
         continue;
       }
-      int now = word(after, afterOffset + HEADER_SIZE + i * LINE_POINTER_SIZE);
-      int then = word(before, HEADER_SIZE + old * LINE_POINTER_SIZE);
-      old++;
-      int length = now >>> 17;
-      int to = now & 0x7FFF;
-      int from = then & 0x7FFF;
-      if (flags(now) != LP_NORMAL
-          || flags(then) != LP_NORMAL
-          || length == 0
-          || length != then >>> 17
-          || to == from
-          || to < lowerAfter
-          || to + length > PageHeader.PAGE_SIZE
-          || from + length > PageHeader.PAGE_SIZE) {
-        continue;
-      }
-      System.arraycopy(before, from, into, to, length);
+      kept.accept(i, old++);
     }
   }
 

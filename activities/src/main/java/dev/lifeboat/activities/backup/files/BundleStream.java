@@ -388,9 +388,11 @@ public final class BundleStream extends InputStream {
           // Pruning moved the tuples, or index inserts the line pointers: aligned to the new page,
           // the chain's page mostly agrees with it again.
           changed = alignIfBetter(0, offset, changed);
-          int found = AlignedPage.insertions(parentPage, pages, offset, tried);
-          if (changed > PageRecords.SMALL_DIFFERENCE && found > 0) {
-            changed = alignIfBetter(found, offset, changed);
+          if (changed > PageRecords.SMALL_DIFFERENCE) {
+            int found = AlignedPage.insertions(parentPage, pages, offset, tried);
+            if (found > 0) {
+              changed = alignIfBetter(found, offset, changed);
+            }
           }
         }
         // A patch is tried when the difference kept is not under PATCH_WORTHWHILE, and kept when it
