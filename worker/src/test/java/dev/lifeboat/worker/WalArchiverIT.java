@@ -111,26 +111,8 @@ class WalArchiverIT {
     String workflowId = "wal-archiver-shop-it-" + UUID.randomUUID();
     WorkerProcess first = WorkerProcess.start(env, OUTPUT);
     WorkerProcess second = null;
-    WalArchiverWorkflow archiver =
-        client.newWorkflowStub(
-            WalArchiverWorkflow.class,
-            WorkflowOptions.newBuilder()
-                .setWorkflowId(workflowId)
-                .setTaskQueue(TaskQueues.ORCHESTRATION)
-                .setWorkflowExecutionTimeout(Duration.ofMinutes(20))
-                .build());
     try {
-      WorkflowClient.start(
-          archiver::archive, new WalArchiverRequest("shop", SLOT, 120, 0, 2, 0, null));
-      WalArchiverWorkflow running = client.newWorkflowStub(WalArchiverWorkflow.class, workflowId);
-
-      long slotDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-      while (!slotExists()) {
-        assertThat(System.nanoTime())
-            .as("slot %s created within 90 s", SLOT)
-            .isLessThan(slotDeadline);
-        Thread.sleep(500);
-      }
+      WalArchiverWorkflow running = startArchiver(workflowId);
       String firstSwitch = writeAndSwitch(200);
       WalArchiveStatus before =
           awaitStatus(running, s -> s.lastSegment() != null, Duration.ofMinutes(3));
@@ -209,17 +191,13 @@ class WalArchiverIT {
           .extracting(WalDestinationHealth::destination)
           .containsExactly("s3", "gcs", "azure", "nas");
       assertThat(slotExists()).as("stop(true) dropped the slot").isFalse();
-      WorkflowStub.fromTyped(archiver).getResult(1, TimeUnit.MINUTES, Void.class);
+      WorkflowStub.fromTyped(running).getResult(1, TimeUnit.MINUTES, Void.class);
     } finally {
       first.kill();
       if (second != null) {
         second.close();
       }
-      try {
-        client.newUntypedWorkflowStub(workflowId).terminate("test over");
-      } catch (RuntimeException alreadyClosed) {
-        // Stopped cleanly above.
-      }
+      terminate(workflowId);
     }
   }
 

@@ -130,9 +130,7 @@ class FileChainRestoreTest {
     assertThat(contents(restoredIncremental)).isEqualTo(atIncremental);
     assertThat(restoredIncremental.resolve("pg_wal")).isEmptyDirectory();
 
-    Path restoredFull = dir.resolve("restored-b1");
-    DataDirectoryRestorer.restore(store, "shop", "b1", kek, restoredFull);
-    assertThat(contents(restoredFull)).isEqualTo(atFull);
+    assertRestores("b1", atFull);
   }
 
   @Test
@@ -169,12 +167,8 @@ class FileChainRestoreTest {
     assertThat(entry(second, "base/5/16384").length())
         .isEqualTo(PageRecords.DIFFERENCE_RECORD + PageRecords.WHOLE_RECORD);
 
-    Path restoredSecond = dir.resolve("restored-b3");
-    DataDirectoryRestorer.restore(store, "shop", "b3", kek, restoredSecond);
-    assertThat(contents(restoredSecond)).isEqualTo(atSecond);
-    Path restoredFirst = dir.resolve("restored-b2");
-    DataDirectoryRestorer.restore(store, "shop", "b2", kek, restoredFirst);
-    assertThat(contents(restoredFirst)).isEqualTo(atFirst);
+    assertRestores("b3", atSecond);
+    assertRestores("b2", atFirst);
   }
 
   @Test
@@ -202,12 +196,8 @@ class FileChainRestoreTest {
         .isLessThan(PageHeader.PAGE_SIZE / 2);
     assertThat(entry(second, "base/5/16385").length()).isEqualTo(PageRecords.DIFFERENCE_RECORD);
 
-    Path restoredSecond = dir.resolve("restored-b3");
-    DataDirectoryRestorer.restore(store, "shop", "b3", kek, restoredSecond);
-    assertThat(contents(restoredSecond)).isEqualTo(atSecond);
-    Path restoredFirst = dir.resolve("restored-b2");
-    DataDirectoryRestorer.restore(store, "shop", "b2", kek, restoredFirst);
-    assertThat(contents(restoredFirst)).isEqualTo(atFirst);
+    assertRestores("b3", atSecond);
+    assertRestores("b2", atFirst);
   }
 
   @Test
@@ -240,12 +230,8 @@ class FileChainRestoreTest {
     Map<String, byte[]> atSecond = snapshot();
     assertThat(lastChangedPages.alignedDifferences()).as("%s", lastChangedPages).isEqualTo(2);
 
-    Path restoredSecond = dir.resolve("restored-b3");
-    DataDirectoryRestorer.restore(store, "shop", "b3", kek, restoredSecond);
-    assertThat(contents(restoredSecond)).isEqualTo(atSecond);
-    Path restoredFirst = dir.resolve("restored-b2");
-    DataDirectoryRestorer.restore(store, "shop", "b2", kek, restoredFirst);
-    assertThat(contents(restoredFirst)).isEqualTo(atFirst);
+    assertRestores("b3", atSecond);
+    assertRestores("b2", atFirst);
   }
 
   @Test
@@ -262,6 +248,13 @@ class FileChainRestoreTest {
         .hasMessageContaining("block 1 of base/5/16384 in backup b2")
         .hasMessageContaining("does not match the page's checksum");
     assertThat(target).doesNotExist();
+  }
+
+  /** Restores a backup with its chain into a new folder, which must hold exactly {@code files}. */
+  private void assertRestores(String backupId, Map<String, byte[]> files) throws Exception {
+    Path restored = dir.resolve("restored-" + backupId);
+    DataDirectoryRestorer.restore(store, "shop", backupId, kek, restored);
+    assertThat(contents(restored)).isEqualTo(files);
   }
 
   private static FileEntry entry(Manifest manifest, String path) {
