@@ -68,7 +68,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Takes full backups with pg_basebackup and copies sealed backups between destinations. */
@@ -178,68 +177,75 @@ public final class BackupActivitiesImpl implements BackupActivities {
               TOOL_VERSION);
       Heartbeats heartbeats =
           new Heartbeats(context, "reading", estimateBytes(source, task.cluster()));
-      Taken taken =
-          files
-              ? takeFiles(task, source, store, writer, backup, kek, parent, heartbeats)
-              : takeStream(
-                  source,
-                  password,
-                  backup.maxRate(),
-                  writer,
-                  heartbeats,
-                  pgBasebackup,
-                  parentManifest);
-      long countingFrom = System.nanoTime();
-      Facts facts = readFacts(source, task.cluster());
-      long countingMillis = (System.nanoTime() - countingFrom) / 1_000_000;
-      SourceInfo info =
-          new SourceInfo(
-              facts.version(),
-              facts.systemIdentifier(),
-              taken.timeline(),
-              taken.startLsn(),
-              taken.stopLsn(),
-              taken.started(),
-              clock.instant());
-      Manifest manifest =
-          writer.seal(
-              incremental ? BackupType.INCREMENTAL : BackupType.FULL,
-              parent == null ? null : parent.backupId(),
-              info,
-              facts.rowCounts(),
-              taken.method(),
-              taken.files(),
-              taken.directories());
-      double share = 1.0;
-      if (parent != null) {
-        Manifest full = BackupChain.of(store, parent).get(0);
-        share = full.storedBytes() == 0 ? 0 : (double) manifest.storedBytes() / full.storedBytes();
+      // The rows are counted while the data is read; see SourceFacts.
+      try (SourceFacts reading = readFacts(source, task.cluster())) {
+        Taken taken =
+            files
+                ? takeFiles(task, source, store, writer, backup, kek, parent, heartbeats)
+                : takeStream(
+                    source,
+                    password,
+                    backup.maxRate(),
+                    writer,
+                    heartbeats,
+                    pgBasebackup,
+                    parentManifest);
+        long waitingFrom = System.nanoTime();
+        Heartbeats counting = new Heartbeats(context, "counting rows");
+        SourceFacts.Facts facts = reading.await(() -> counting.bytesTransferred(0));
+        long waitedMillis = (System.nanoTime() - waitingFrom) / 1_000_000;
+        SourceInfo info =
+            new SourceInfo(
+                facts.version(),
+                facts.systemIdentifier(),
+                taken.timeline(),
+                taken.startLsn(),
+                taken.stopLsn(),
+                taken.started(),
+                clock.instant());
+        Manifest manifest =
+            writer.seal(
+                incremental ? BackupType.INCREMENTAL : BackupType.FULL,
+                parent == null ? null : parent.backupId(),
+                info,
+                facts.rowCounts(),
+                taken.method(),
+                taken.files(),
+                taken.directories());
+        double share = 1.0;
+        if (parent != null) {
+          Manifest full = BackupChain.of(store, parent).get(0);
+          share =
+              full.storedBytes() == 0 ? 0 : (double) manifest.storedBytes() / full.storedBytes();
+        }
+        log.info(
+            "{} of {} sealed in {}: {} objects, {} bytes stored{}; rows of {} tables counted in {} ms,"
+                + " {} ms of it after the data was read",
+            what,
+            task.cluster(),
+            destination.name(),
+            manifest.objects().size(),
+            manifest.storedBytes(),
+            parent == null ? "" : String.format(" (%.1f%% of the full)", share * 100),
+            facts.rowCounts().size(),
+            facts.millis(),
+            waitedMillis);
+        return new TakenBackup(
+            new BackupCopy(
+                destination.name(),
+                store.url(),
+                true,
+                manifest.storedBytes(),
+                manifest.objects().size(),
+                null),
+            facts.version(),
+            taken.timeline(),
+            taken.startLsn(),
+            taken.stopLsn(),
+            taken.bytesRead(),
+            taken.method(),
+            share);
       }
-      log.info(
-          "{} of {} sealed in {}: {} objects, {} bytes stored{}; rows of {} tables counted in {} ms",
-          what,
-          task.cluster(),
-          destination.name(),
-          manifest.objects().size(),
-          manifest.storedBytes(),
-          parent == null ? "" : String.format(" (%.1f%% of the full)", share * 100),
-          facts.rowCounts().size(),
-          countingMillis);
-      return new TakenBackup(
-          new BackupCopy(
-              destination.name(),
-              store.url(),
-              true,
-              manifest.storedBytes(),
-              manifest.objects().size(),
-              null),
-          facts.version(),
-          taken.timeline(),
-          taken.startLsn(),
-          taken.stopLsn(),
-          taken.bytesRead(),
-          taken.method(),
-          share);
     } catch (PgBinaries.MissingException e) {
       throw ApplicationFailure.newNonRetryableFailure(
           what + " of " + task.cluster() + ": " + e.getMessage(), ErrorTypes.PG_TOOLS_MISSING);
@@ -768,41 +774,10 @@ public final class BackupActivitiesImpl implements BackupActivities {
     }
   }
 
-  /** What the manifest records about the source besides the LSNs. */
-  private record Facts(String version, String systemIdentifier, Map<String, Long> rowCounts) {}
-
-  /**
-   * Reads the server version, system identifier and the row count of every user table. Counted
-   * right after the backup: on a quiet cluster they are the counts at the backup's end point.
-   */
-  private Facts readFacts(NodeSpec node, String cluster) throws IOException {
-    try (Connection connection = connections.open(node, cluster, "backup");
-        Statement sql = connection.createStatement()) {
-      String version;
-      String systemIdentifier;
-      try (ResultSet row =
-          sql.executeQuery(
-              "SELECT current_setting('server_version'), (SELECT system_identifier FROM pg_control_system())::text")) {
-        row.next();
-        version = row.getString(1);
-        systemIdentifier = row.getString(2);
-      }
-      List<String> tables = new ArrayList<>();
-      try (ResultSet rows =
-          sql.executeQuery(
-              "SELECT format('%I.%I', schemaname, relname) FROM pg_stat_user_tables ORDER BY 1")) {
-        while (rows.next()) {
-          tables.add(rows.getString(1));
-        }
-      }
-      Map<String, Long> counts = new TreeMap<>();
-      for (String table : tables) {
-        try (ResultSet count = sql.executeQuery("SELECT count(*) FROM " + table)) {
-          count.next();
-          counts.put(table, count.getLong(1));
-        }
-      }
-      return new Facts(version, systemIdentifier, counts);
+  /** Starts reading the server's facts and row counts on a connection of their own. */
+  private SourceFacts readFacts(NodeSpec node, String cluster) throws IOException {
+    try {
+      return SourceFacts.start(connections.open(node, cluster, "backup"), node.name());
     } catch (SQLException e) {
       throw new IOException(
           "cannot read facts from node " + node.name() + ": " + e.getMessage(), e);
