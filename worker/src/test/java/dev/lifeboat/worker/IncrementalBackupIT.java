@@ -116,6 +116,10 @@ class IncrementalBackupIT {
 
     assertThat(incremental.parentId()).isEqualTo(full.backupId());
     assertThat(incremental.completeCopies()).isEqualTo(2);
+    // Every page of a healthy cluster verifies: the full's, and the changed pages the incremental
+    // stored.
+    assertThat(full.warnings()).isEmpty();
+    assertThat(incremental.warnings()).isEmpty();
     assertThat(incremental.shareOfFull())
         .as("stored size of the incremental as a share of the full's")
         .isGreaterThan(0)
@@ -158,6 +162,7 @@ class IncrementalBackupIT {
             b -> {
               assertThat(b.parentId()).isEqualTo(full.backupId());
               assertThat(b.verifiedAt()).isNotNull();
+              assertThat(b.pageChecksums()).matches("[1-9][0-9,]* pages verified, none failed");
             });
 
     // Each copy says where the others are, for an operator left with one bucket.

@@ -23,6 +23,7 @@ import dev.lifeboat.activities.manifest.FileEntry;
 import dev.lifeboat.activities.manifest.Manifest;
 import dev.lifeboat.activities.manifest.ManifestException;
 import dev.lifeboat.activities.manifest.ManifestStore;
+import dev.lifeboat.activities.manifest.PageChecksumReport;
 import dev.lifeboat.activities.manifest.ProofStamp;
 import dev.lifeboat.activities.manifest.SourceInfo;
 import dev.lifeboat.activities.manifest.VerificationStamp;
@@ -211,7 +212,8 @@ public final class BackupActivitiesImpl implements BackupActivities {
                 facts.rowCounts(),
                 taken.method(),
                 taken.files(),
-                taken.directories());
+                taken.directories(),
+                taken.pageChecksums());
         double share = 1.0;
         if (parent != null) {
           Manifest full = BackupChain.of(store, parent).get(0);
@@ -244,7 +246,8 @@ public final class BackupActivitiesImpl implements BackupActivities {
             taken.stopLsn(),
             taken.bytesRead(),
             taken.method(),
-            share);
+            share,
+            warnings(taken, facts));
       }
     } catch (PgBinaries.MissingException e) {
       throw ApplicationFailure.newNonRetryableFailure(
@@ -279,7 +282,8 @@ public final class BackupActivitiesImpl implements BackupActivities {
       Instant started,
       long bytesRead,
       List<FileEntry> files,
-      List<String> directories) {}
+      List<String> directories,
+      PageChecksumReport pageChecksums) {}
 
   /**
    * Streams {@code pg_basebackup}'s tar into one object, and pg_basebackup's own backup_manifest
@@ -324,7 +328,8 @@ public final class BackupActivitiesImpl implements BackupActivities {
           started,
           base.rawSize(),
           List.of(),
-          List.of());
+          List.of(),
+          null);
     }
   }
 
@@ -367,7 +372,13 @@ public final class BackupActivitiesImpl implements BackupActivities {
           started,
           result.bytesRead(),
           result.files(),
-          result.directories());
+          result.directories(),
+          result.pageChecks() == null
+              ? null
+              : new PageChecksumReport(
+                  result.pageChecks().verifiedPages(),
+                  result.pageChecks().failedPages(),
+                  result.pageChecks().failures()));
     }
   }
 
@@ -691,9 +702,8 @@ public final class BackupActivitiesImpl implements BackupActivities {
                   VerificationStamp.read(store, cluster, backupId)
                       .map(VerificationStamp::verifiedAt)
                       .orElse(null),
-                  ProofStamp.read(store, cluster, backupId)
-                      .map(ProofStamp::provenAt)
-                      .orElse(null)));
+                  ProofStamp.read(store, cluster, backupId).map(ProofStamp::provenAt).orElse(null),
+                  manifest.pageChecksums() == null ? null : manifest.pageChecksums().summary()));
         } catch (ManifestException e) {
           // A damaged manifest is not a backup; verification reports it, listing skips it.
         }
@@ -772,6 +782,18 @@ public final class BackupActivitiesImpl implements BackupActivities {
       log.warn("cannot estimate the size of node {}: {}", node.name(), e.getMessage());
       return 0;
     }
+  }
+
+  /** What the operator must hear about a backup that succeeded. */
+  private static List<String> warnings(Taken taken, SourceFacts.Facts facts) {
+    List<String> warnings = new ArrayList<>();
+    String pages = taken.pageChecksums() == null ? null : taken.pageChecksums().warning();
+    if (pages != null) {
+      warnings.add(pages);
+    }
+    warnings.addAll(facts.warnings());
+    warnings.forEach(warning -> log.warn("{}", warning));
+    return warnings;
   }
 
   /** Starts reading the server's facts and row counts on a connection of their own. */

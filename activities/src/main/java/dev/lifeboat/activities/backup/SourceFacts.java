@@ -28,13 +28,39 @@ import java.util.concurrent.TimeoutException;
  */
 final class SourceFacts implements AutoCloseable {
 
-  /** The facts, and how long reading them took. */
-  record Facts(String version, String systemIdentifier, Map<String, Long> rowCounts, long millis) {}
+  /**
+   * The facts, and how long reading them took.
+   *
+   * @param uncounted tables whose count failed, with the server's error: a table with a damaged
+   *     page cannot be counted, and a backup is needed most then, so it goes on without that count
+   */
+  record Facts(
+      String version,
+      String systemIdentifier,
+      Map<String, Long> rowCounts,
+      Map<String, String> uncounted,
+      long millis) {
+
+    /** What the operator must hear: one line per table that could not be counted. */
+    List<String> warnings() {
+      List<String> warnings = new ArrayList<>();
+      uncounted.forEach(
+          (table, error) ->
+              warnings.add(
+                  "the rows of "
+                      + table
+                      + " could not be counted ("
+                      + error
+                      + "), so a restore cannot check them"));
+      return warnings;
+    }
+  }
 
   private final Connection connection;
   private final String node;
   private final CompletableFuture<Facts> reading;
   private volatile Statement running;
+  private volatile boolean closing;
 
   private SourceFacts(Connection connection, String node) {
     this.connection = connection;
@@ -99,14 +125,26 @@ final class SourceFacts implements AutoCloseable {
         }
       }
       Map<String, Long> counts = new TreeMap<>();
+      Map<String, String> uncounted = new TreeMap<>();
       for (String table : tables) {
         try (ResultSet count = sql.executeQuery("SELECT count(*) FROM " + table)) {
           count.next();
           counts.put(table, count.getLong(1));
+        } catch (SQLException e) {
+          if (connection.isClosed() || closing) {
+            throw e;
+          }
+          // The session is in autocommit, so the next table's count runs on.
+          uncounted.put(table, e.getMessage());
         }
       }
       reading.complete(
-          new Facts(version, systemIdentifier, counts, (System.nanoTime() - from) / 1_000_000));
+          new Facts(
+              version,
+              systemIdentifier,
+              counts,
+              uncounted,
+              (System.nanoTime() - from) / 1_000_000));
     } catch (SQLException | RuntimeException e) {
       reading.completeExceptionally(e);
     }
@@ -118,6 +156,7 @@ final class SourceFacts implements AutoCloseable {
    */
   @Override
   public void close() {
+    closing = true;
     Statement statement = running;
     if (!reading.isDone() && statement != null) {
       try {

@@ -114,6 +114,27 @@ public final class BackupSetWriter {
       List<FileEntry> files,
       List<String> directories)
       throws IOException {
+    return seal(type, parentId, source, rowCounts, method, files, directories, null);
+  }
+
+  /**
+   * Writes and seals the manifest: from now on the backup exists.
+   *
+   * @param method {@link Manifest#METHOD_STREAM} or {@link Manifest#METHOD_FILES}
+   * @param files the data directory's files, for the {@code files} method
+   * @param directories the data directory's folders, for the {@code files} method
+   * @param pageChecksums what verifying the stored pages' checksums found, or null when not done
+   */
+  public Manifest seal(
+      BackupType type,
+      String parentId,
+      SourceInfo source,
+      Map<String, Long> rowCounts,
+      String method,
+      List<FileEntry> files,
+      List<String> directories,
+      PageChecksumReport pageChecksums)
+      throws IOException {
     Manifest.EncryptionInfo encryption =
         kek == null
             ? null
@@ -145,7 +166,8 @@ public final class BackupSetWriter {
             clock.instant(),
             method,
             files,
-            directories);
+            directories,
+            pageChecksums);
     ManifestStore.write(store, manifest);
     return manifest;
   }

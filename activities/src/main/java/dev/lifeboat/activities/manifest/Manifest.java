@@ -36,6 +36,9 @@ import java.util.TreeMap;
  *     point, and where its content is; empty for {@code stream}
  * @param directories with the {@code files} method: every directory to create, relative to the data
  *     directory, so that empty ones such as {@code pg_wal} exist after a restore
+ * @param pageChecksums with the {@code files} method on a cluster with data checksums: what the
+ *     verification of the stored pages found; null when Lifeboat did not verify them (the {@code
+ *     stream} method's {@code pg_basebackup} verifies them itself and fails on a bad page)
  */
 public record Manifest(
     int formatVersion,
@@ -59,7 +62,8 @@ public record Manifest(
     Instant createdAt,
     String method,
     List<FileEntry> files,
-    List<String> directories) {
+    List<String> directories,
+    PageChecksumReport pageChecksums) {
 
   /**
    * The manifest format this code writes and reads. Format 2 added {@code method}, {@code files}

@@ -129,7 +129,8 @@ class BlockIncrementalTest {
         Instant.EPOCH,
         method,
         List.of(),
-        List.of());
+        List.of(),
+        null);
   }
 
   private static StoredObject object(String path) {

@@ -113,6 +113,7 @@ class ManifestStoreTest {
             TestBackups.T0,
             null,
             null,
+            null,
             null);
     ManifestStore.write(store, future);
 

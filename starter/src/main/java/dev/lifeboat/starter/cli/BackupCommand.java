@@ -240,6 +240,9 @@ public final class BackupCommand {
             copy.storedBytes(),
             copy.complete() ? copy.url() : copy.error());
       }
+      for (String warning : result.warnings()) {
+        out.println("  WARNING: " + warning);
+      }
     }
   }
 
@@ -539,6 +542,9 @@ public final class BackupCommand {
         if (!chain.isEmpty()) {
           out.println(
               "  restoring it needs, in order: " + String.join(" -> ", chain) + " -> " + backupId);
+        }
+        if (first.pageChecksums() != null) {
+          out.println("  data page checksums when taken: " + first.pageChecksums());
         }
         for (BackupSummary copy : copies) {
           out.printf(

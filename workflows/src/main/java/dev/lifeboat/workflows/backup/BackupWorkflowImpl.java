@@ -155,7 +155,8 @@ public class BackupWorkflowImpl implements BackupWorkflow {
             Instant.ofEpochMilli(Workflow.currentTimeMillis()),
             parentId,
             taken.method(),
-            taken.shareOfFull());
+            taken.shareOfFull(),
+            taken.warnings());
     if (result.completeCopies() < quorum) {
       throw failed(
           ApplicationFailure.newNonRetryableFailure(

@@ -20,6 +20,8 @@ import java.util.List;
  * @param parentId the backup an incremental builds on, or null
  * @param method how it was read: {@code files} or {@code stream}
  * @param shareOfFull stored bytes as a share of the chain's full backup (1 for a full backup)
+ * @param warnings what the operator must hear about the backup, such as pages that failed checksum
+ *     verification; empty when none
  */
 public record BackupResult(
     String backupId,
@@ -35,10 +37,12 @@ public record BackupResult(
     Instant finishedAt,
     String parentId,
     String method,
-    double shareOfFull) {
+    double shareOfFull,
+    List<String> warnings) {
 
   public BackupResult {
     copies = List.copyOf(copies);
+    warnings = warnings == null ? List.of() : List.copyOf(warnings);
   }
 
   /** The number of sealed copies. */

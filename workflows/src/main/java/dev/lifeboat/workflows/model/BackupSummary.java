@@ -15,6 +15,8 @@ import java.time.Instant;
  * @param parentId the backup an incremental builds on, or null for a full backup
  * @param verifiedAt when this copy last passed a verification, or null if never
  * @param provenAt when this copy was last proven restorable by a test restore, or null if never
+ * @param pageChecksums what verifying the data page checksums found when the backup was taken, such
+ *     as {@code 151,230 pages verified, none failed}; null when Lifeboat did not verify them
  */
 public record BackupSummary(
     String backupId,
@@ -26,7 +28,34 @@ public record BackupSummary(
     String destination,
     String parentId,
     Instant verifiedAt,
-    Instant provenAt) {
+    Instant provenAt,
+    String pageChecksums) {
+
+  /** A copy whose page checksums are not known. */
+  public BackupSummary(
+      String backupId,
+      String type,
+      Instant stopTime,
+      String stopLsn,
+      long rawBytes,
+      long storedBytes,
+      String destination,
+      String parentId,
+      Instant verifiedAt,
+      Instant provenAt) {
+    this(
+        backupId,
+        type,
+        stopTime,
+        stopLsn,
+        rawBytes,
+        storedBytes,
+        destination,
+        parentId,
+        verifiedAt,
+        provenAt,
+        null);
+  }
 
   /** A copy that was never proven restorable. */
   public BackupSummary(

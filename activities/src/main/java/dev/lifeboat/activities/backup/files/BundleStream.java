@@ -31,6 +31,7 @@ public final class BundleStream extends InputStream {
   private final ParentPages.Cursor parent;
   private final List<FileEntry> entries = new ArrayList<>();
   private final ChangedPages changedPages;
+  private final PageChecks pageChecks;
   private ZstdCompressCtx patcher;
   private long offset;
   private Piece current;
@@ -73,6 +74,26 @@ public final class BundleStream extends InputStream {
       LongConsumer bytesRead,
       ParentPages.Cursor parent,
       ChangedPages changedPages) {
+    this(object, sources, bytesRead, parent, changedPages, null);
+  }
+
+  /**
+   * @param object the bundle's object path, recorded in the entries
+   * @param sources what it holds, in order
+   * @param bytesRead told how many bytes were read from disk, for progress
+   * @param parent the parent chain's pages, or null to store changed pages whole
+   * @param changedPages told how each changed page was stored
+   * @param pageChecks verifies the checksums of the relation pages stored, or null when the cluster
+   *     has no data checksums
+   */
+  public BundleStream(
+      String object,
+      List<BundleSource> sources,
+      LongConsumer bytesRead,
+      ParentPages.Cursor parent,
+      ChangedPages changedPages,
+      PageChecks pageChecks) {
+    this.pageChecks = pageChecks;
     this.object = object;
     this.sources = List.copyOf(sources).iterator();
     this.bytesRead = bytesRead;
@@ -145,7 +166,7 @@ public final class BundleStream extends InputStream {
       return new MemoryPiece(memory);
     }
     if (source instanceof BundleSource.WholeFile whole) {
-      return WholePiece.open(whole, bytesRead);
+      return WholePiece.open(whole, bytesRead, pageChecks);
     }
     BundleSource.PageDelta delta = (BundleSource.PageDelta) source;
     return DeltaPiece.open(
@@ -153,7 +174,8 @@ public final class BundleStream extends InputStream {
         bytesRead,
         parent == null ? null : parent.file(delta.path()),
         changedPages,
-        this::patcher);
+        this::patcher,
+        pageChecks);
   }
 
   /** Produces one source's content and then its entry. */
@@ -194,18 +216,25 @@ public final class BundleStream extends InputStream {
     private final BundleSource.WholeFile source;
     private final FileChannel channel;
     private final LongConsumer bytesRead;
+    private final PageChecks.Verifier verifier;
     private long remaining;
 
-    private WholePiece(BundleSource.WholeFile source, FileChannel channel, LongConsumer bytesRead) {
+    private WholePiece(
+        BundleSource.WholeFile source,
+        FileChannel channel,
+        LongConsumer bytesRead,
+        PageChecks pageChecks) {
       this.source = source;
       this.channel = channel;
       this.bytesRead = bytesRead;
       this.remaining = source.size();
+      this.verifier = pageChecks == null ? null : pageChecks.verifier(source.path(), channel);
     }
 
-    static WholePiece open(BundleSource.WholeFile source, LongConsumer bytesRead)
+    static WholePiece open(
+        BundleSource.WholeFile source, LongConsumer bytesRead, PageChecks pageChecks)
         throws IOException {
-      return new WholePiece(source, openIfPresent(source.file()), bytesRead);
+      return new WholePiece(source, openIfPresent(source.file()), bytesRead, pageChecks);
     }
 
     @Override
@@ -221,6 +250,9 @@ public final class BundleStream extends InputStream {
       }
       remaining -= n;
       bytesRead.accept(n);
+      if (verifier != null) {
+        verifier.bytes(buffer, off, n);
+      }
       return n;
     }
 
@@ -255,6 +287,7 @@ public final class BundleStream extends InputStream {
     private final ParentPages.FilePages parentPages;
     private final ChangedPages counts;
     private final Supplier<ZstdCompressCtx> patcher;
+    private final PageChecks.Verifier verifier;
     private final byte[] parentPage = new byte[PageHeader.PAGE_SIZE];
     private final byte[] predicted = new byte[PageHeader.PAGE_SIZE];
     private byte[] difference = new byte[PageHeader.PAGE_SIZE];
@@ -282,7 +315,9 @@ public final class BundleStream extends InputStream {
         LongConsumer bytesRead,
         ParentPages.FilePages parentPages,
         ChangedPages counts,
-        Supplier<ZstdCompressCtx> patcher) {
+        Supplier<ZstdCompressCtx> patcher,
+        PageChecks pageChecks) {
+      this.verifier = pageChecks == null ? null : pageChecks.verifier(source.path(), channel);
       this.source = source;
       this.channel = channel;
       this.bytesRead = bytesRead;
@@ -297,10 +332,17 @@ public final class BundleStream extends InputStream {
         LongConsumer bytesRead,
         ParentPages.FilePages parentPages,
         ChangedPages counts,
-        Supplier<ZstdCompressCtx> patcher)
+        Supplier<ZstdCompressCtx> patcher,
+        PageChecks pageChecks)
         throws IOException {
       return new DeltaPiece(
-          source, openIfPresent(source.file()), bytesRead, parentPages, counts, patcher);
+          source,
+          openIfPresent(source.file()),
+          bytesRead,
+          parentPages,
+          counts,
+          patcher,
+          pageChecks);
     }
 
     @Override
@@ -346,6 +388,9 @@ public final class BundleStream extends InputStream {
                 || lsn == 0
                 || Long.compareUnsigned(lsn, source.parentStartLsn()) >= 0;
         if (changed) {
+          if (verifier != null) {
+            verifier.page(pages, i * PageHeader.PAGE_SIZE, block);
+          }
           emit(block, i * PageHeader.PAGE_SIZE, lsn != 0 && block < parentBlocks);
           pagesEmitted++;
         }

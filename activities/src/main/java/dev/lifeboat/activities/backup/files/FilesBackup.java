@@ -104,6 +104,7 @@ public final class FilesBackup {
    * @param directories every folder to recreate
    * @param bytesRead bytes read from the data directory
    * @param walSegments the WAL segments stored with the backup
+   * @param pageChecks the data page checksums verified, or null when the cluster has none
    */
   public record Result(
       long startLsn,
@@ -111,7 +112,8 @@ public final class FilesBackup {
       List<FileEntry> files,
       List<String> directories,
       long bytesRead,
-      List<String> walSegments) {}
+      List<String> walSegments,
+      PageChecks pageChecks) {}
 
   /**
    * @param session a held session, not yet started
@@ -185,13 +187,15 @@ public final class FilesBackup {
       }
       List<BundlePlanner.Bundle> walBundles =
           BundlePlanner.plan(walSources(dataDirectory, sinceParent, parent), bundleBytes, 1);
-      entries.addAll(writeAll(walBundles, null));
+      entries.addAll(writeAll(walBundles, null, null));
       segments.addAll(sinceParent);
       bundleNumber += walBundles.size();
     }
     long walDone = System.nanoTime();
     long startLsn = session.start(label);
     long started = System.nanoTime();
+    PageChecks pageChecks =
+        session.dataChecksums() ? new PageChecks(startLsn, session.segmentBlocks()) : null;
     DataDirectoryScan.Result scan = DataDirectoryScan.scan(dataDirectory);
     List<BundleSource> sources = new ArrayList<>();
     for (DataDirectoryScan.ScannedFile file : scan.files()) {
@@ -202,7 +206,7 @@ public final class FilesBackup {
       }
     }
     List<BundlePlanner.Bundle> dataBundles = BundlePlanner.plan(sources, bundleBytes, bundleNumber);
-    entries.addAll(writeAll(dataBundles, parent == null ? null : parent.pages()));
+    entries.addAll(writeAll(dataBundles, parent == null ? null : parent.pages(), pageChecks));
     bundleNumber += dataBundles.size();
     long filesDone = System.nanoTime();
 
@@ -240,11 +244,12 @@ public final class FilesBackup {
     if (stop.tablespaceMap().length > 0) {
       consistency.add(new BundleSource.InMemory("tablespace_map", stop.tablespaceMap()));
     }
-    entries.addAll(writeAll(BundlePlanner.plan(consistency, bundleBytes, bundleNumber), null));
+    entries.addAll(
+        writeAll(BundlePlanner.plan(consistency, bundleBytes, bundleNumber), null, null));
     entries.sort(Comparator.comparing(FileEntry::path));
     log.info(
         "{}: WAL since the parent {} ms, pg_backup_start {} ms, {} data bundles {} ms"
-            + " ({} bytes read; changed pages: {}), pg_backup_stop {} ms,"
+            + " ({} bytes read; changed pages: {}; page checksums: {}), pg_backup_stop {} ms,"
             + " consistency WAL and label {} ms",
         label,
         millis(walDone - began),
@@ -253,10 +258,17 @@ public final class FilesBackup {
         millis(filesDone - started),
         totalRead.sum(),
         changedPages,
+        pageChecks == null ? "none in this cluster" : pageChecks,
         millis(stopped - filesDone),
         millis(System.nanoTime() - stopped));
     return new Result(
-        startLsn, stop, List.copyOf(entries), scan.directories(), totalRead.sum(), segments);
+        startLsn,
+        stop,
+        List.copyOf(entries),
+        scan.directories(),
+        totalRead.sum(),
+        segments,
+        pageChecks);
   }
 
   private static long millis(long nanos) {
@@ -359,8 +371,10 @@ public final class FilesBackup {
    * Writes the bundles with up to {@code readers} at once; the first failure stops the rest.
    *
    * @param parentPages the parent chain's pages, or null
+   * @param pageChecks verifies the data pages' checksums, or null
    */
-  private List<FileEntry> writeAll(List<BundlePlanner.Bundle> bundles, ParentPages parentPages)
+  private List<FileEntry> writeAll(
+      List<BundlePlanner.Bundle> bundles, ParentPages parentPages, PageChecks pageChecks)
       throws IOException {
     ExecutorService pool =
         Executors.newFixedThreadPool(
@@ -373,7 +387,7 @@ public final class FilesBackup {
     try {
       List<Future<List<FileEntry>>> pending = new ArrayList<>();
       for (BundlePlanner.Bundle bundle : bundles) {
-        pending.add(pool.submit(() -> write(bundle, parentPages)));
+        pending.add(pool.submit(() -> write(bundle, parentPages, pageChecks)));
       }
       List<FileEntry> entries = new ArrayList<>();
       for (Future<List<FileEntry>> future : pending) {
@@ -397,7 +411,8 @@ public final class FilesBackup {
     }
   }
 
-  private List<FileEntry> write(BundlePlanner.Bundle bundle, ParentPages parentPages)
+  private List<FileEntry> write(
+      BundlePlanner.Bundle bundle, ParentPages parentPages, PageChecks pageChecks)
       throws IOException {
     LongConsumer counting =
         n -> {
@@ -407,7 +422,8 @@ public final class FilesBackup {
     // Each reader has its own cursor: the parent's streams are read forward by one thread.
     try (ParentPages.Cursor parent = parentPages == null ? null : parentPages.cursor();
         BundleStream stream =
-            new BundleStream(bundle.object(), bundle.sources(), counting, parent, changedPages)) {
+            new BundleStream(
+                bundle.object(), bundle.sources(), counting, parent, changedPages, pageChecks)) {
       writer.add(bundle.object(), stream, ProgressListener.NONE);
       return stream.entries();
     }

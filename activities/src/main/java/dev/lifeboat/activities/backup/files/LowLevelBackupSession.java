@@ -29,6 +29,8 @@ public final class LowLevelBackupSession implements AutoCloseable {
   private final long walSegmentSize;
   private final boolean standby;
   private final String systemIdentifier;
+  private final boolean dataChecksums;
+  private final long segmentBlocks;
   private long startLsn;
   private boolean started;
 
@@ -48,7 +50,11 @@ public final class LowLevelBackupSession implements AutoCloseable {
       Path dataDirectory,
       long walSegmentSize,
       boolean standby,
-      String systemIdentifier) {
+      String systemIdentifier,
+      boolean dataChecksums,
+      long segmentBlocks) {
+    this.dataChecksums = dataChecksums;
+    this.segmentBlocks = segmentBlocks;
     this.connection = connection;
     this.versionNumber = versionNumber;
     this.dataDirectory = dataDirectory;
@@ -68,7 +74,9 @@ public final class LowLevelBackupSession implements AutoCloseable {
                     + " (SELECT setting::bigint FROM pg_settings WHERE name = 'wal_segment_size'),"
                     + " current_setting('block_size')::int,"
                     + " pg_is_in_recovery(),"
-                    + " (SELECT system_identifier FROM pg_control_system())::text")) {
+                    + " (SELECT system_identifier FROM pg_control_system())::text,"
+                    + " current_setting('data_checksums') = 'on',"
+                    + " (SELECT setting::bigint FROM pg_settings WHERE name = 'segment_size')")) {
       row.next();
       if (row.getInt(4) != PageHeader.PAGE_SIZE) {
         throw new SQLException(
@@ -84,7 +92,9 @@ public final class LowLevelBackupSession implements AutoCloseable {
           Path.of(row.getString(2)),
           row.getLong(3),
           row.getBoolean(5),
-          row.getString(6));
+          row.getString(6),
+          row.getBoolean(7),
+          row.getLong(8));
     }
   }
 
@@ -101,6 +111,16 @@ public final class LowLevelBackupSession implements AutoCloseable {
   /** The database system identifier ({@code initdb}'s choice), unsigned decimal. */
   public String systemIdentifier() {
     return systemIdentifier;
+  }
+
+  /** Whether the cluster was initialised with data checksums, so its pages carry them. */
+  public boolean dataChecksums() {
+    return dataChecksums;
+  }
+
+  /** Blocks in a relation segment file: {@code segment_size}, 131,072 (1 GB) by default. */
+  public long segmentBlocks() {
+    return segmentBlocks;
   }
 
   /** Whether the session is on a standby. */
