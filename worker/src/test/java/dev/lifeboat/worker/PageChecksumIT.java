@@ -10,6 +10,9 @@ import dev.lifeboat.workflows.model.BackupInventory;
 import dev.lifeboat.workflows.model.BackupRequest;
 import dev.lifeboat.workflows.model.BackupResult;
 import dev.lifeboat.workflows.model.NodeSpec;
+import dev.lifeboat.workflows.model.RestoreReport;
+import dev.lifeboat.workflows.model.RestoreRequest;
+import dev.lifeboat.workflows.restore.RestoreWorkflow;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import java.io.RandomAccessFile;
@@ -125,6 +128,39 @@ class PageChecksumIT {
             b ->
                 assertThat(b.pageChecksums())
                     .contains("pages verified, 1 failed: " + relationPath + " block 3"));
+
+    // A test restore of it is not proven: the restored cluster has the page as the disk had it.
+    Path scratch = Path.of("/var/tmp", "lifeboat-it-proof-" + UUID.randomUUID());
+    try {
+      RestoreReport report =
+          client
+              .newWorkflowStub(
+                  RestoreWorkflow.class,
+                  WorkflowOptions.newBuilder()
+                      .setWorkflowId("restore-shop-it-checksums-" + UUID.randomUUID())
+                      .setTaskQueue(TaskQueues.ORCHESTRATION)
+                      .setWorkflowExecutionTimeout(Duration.ofMinutes(10))
+                      .build())
+              .restore(
+                  RestoreRequest.proof(
+                      "shop",
+                      result.backupId(),
+                      "nas",
+                      scratch.toString(),
+                      ThrowawayServer.freePort()));
+      assertThat(report.proven()).isFalse();
+      assertThat(report.validation().problems())
+          .anySatisfy(
+              problem ->
+                  assertThat(problem)
+                      .contains(
+                          "backup "
+                              + result.backupId()
+                              + " holds 1 data page(s) that failed checksum verification")
+                      .contains(relationPath + " block 3"));
+    } finally {
+      RestoreWorkflowIT.stopAndRemove(scratch);
+    }
   }
 
   private Connection primary() throws Exception {

@@ -10,6 +10,7 @@ import dev.lifeboat.activities.manifest.BackupChain;
 import dev.lifeboat.activities.manifest.Manifest;
 import dev.lifeboat.activities.manifest.ManifestException;
 import dev.lifeboat.activities.manifest.ManifestStore;
+import dev.lifeboat.activities.manifest.PageChecksumReport;
 import dev.lifeboat.activities.manifest.ProofStamp;
 import dev.lifeboat.activities.postgres.PgBinaries;
 import dev.lifeboat.activities.postgres.PgConnections;
@@ -576,6 +577,7 @@ public final class RestoreActivitiesImpl implements RestoreActivities {
       if (task.request().untilConsistent()) {
         compareWithManifest(task, counts, problems);
       }
+      reportDamagedPages(task, problems);
       boolean promoted;
       try (ResultSet row = sql.executeQuery("SELECT NOT pg_is_in_recovery()")) {
         row.next();
@@ -677,6 +679,31 @@ public final class RestoreActivitiesImpl implements RestoreActivities {
                   + actual
                   + " rows; the manifest recorded "
                   + expected.getValue());
+        }
+      }
+    }
+  }
+
+  /**
+   * Pages a backup of the chain stored although they failed checksum verification when it was
+   * taken: the restored cluster holds them as the source's disk did, so it is not proven sound.
+   */
+  private void reportDamagedPages(RestoreTask task, List<String> problems) throws IOException {
+    try (BackupStore store =
+        DestinationStores.open(destination(task.plan().destination()), secrets)) {
+      for (String backupId : task.plan().chain()) {
+        PageChecksumReport pages =
+            ManifestStore.read(store, task.request().cluster(), backupId).pageChecksums();
+        if (pages != null && pages.failedPages() > 0) {
+          problems.add(
+              "backup "
+                  + backupId
+                  + " holds "
+                  + pages.failedPages()
+                  + " data page(s) that failed checksum verification when it was taken ("
+                  + String.join(
+                      ", ", pages.failures().subList(0, Math.min(5, pages.failures().size())))
+                  + "): the restored cluster has them as the source's disk had them");
         }
       }
     }
