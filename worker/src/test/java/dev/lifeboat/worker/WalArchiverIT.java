@@ -248,6 +248,59 @@ class WalArchiverIT {
   }
 
   @Test
+  void aSpoolTheServerHasRemovedTheWalOfIsSetAsideAndArchivingStartsAtTheNewSlot()
+      throws Exception {
+    // What an archiver restarted long after a stop with --drop-slot finds: its spool's segment, of
+    // this very system, whose WAL the server has long removed. pg_receivewal would resume there
+    // and fail on every start; the archive has a gap either way, up to the new slot.
+    Path wal = OUTPUT.resolve("spool").resolve("shop").resolve(SLOT).resolve("wal");
+    Files.createDirectories(wal);
+    String oldName = "000000010000000000000001";
+    Files.write(wal.resolve(oldName + ".partial"), foreignSegment(systemIdentifier()));
+
+    String workflowId = "wal-archiver-shop-it-" + UUID.randomUUID();
+    WorkerProcess worker = WorkerProcess.start(env, OUTPUT);
+    try {
+      WalArchiverWorkflow running = startArchiver(workflowId);
+      String switched = writeAndSwitch(200);
+      WalArchiveStatus archived =
+          awaitStatus(
+              running,
+              s ->
+                  s.lastSegment() != null
+                      && s.lastSegment().compareTo(segmentBefore(switched)) >= 0,
+              Duration.ofMinutes(3));
+
+      assertThat(archived.lastError()).isNull();
+      List<Path> setAside;
+      try (Stream<Path> siblings = Files.list(wal.getParent())) {
+        setAside =
+            siblings.filter(p -> p.getFileName().toString().startsWith("wal.behind-")).toList();
+      }
+      assertThat(setAside).as("the old spool, moved beside the new one").hasSize(1);
+      assertThat(setAside.get(0).resolve(oldName + ".partial")).exists();
+      assertThat(Files.readString(worker.log()))
+          .contains("cannot be resumed (pg_receivewal would resume at 0/1000000")
+          .contains("the archive has a gap before it");
+
+      running.stop(true);
+    } finally {
+      worker.kill();
+      terminate(workflowId);
+    }
+  }
+
+  private long systemIdentifier() throws Exception {
+    try (Connection connection = RealStack.connect(config, primary);
+        Statement statement = connection.createStatement();
+        ResultSet row =
+            statement.executeQuery("SELECT system_identifier::text FROM pg_control_system()")) {
+      row.next();
+      return Long.parseUnsignedLong(row.getString(1));
+    }
+  }
+
+  @Test
   void aDestinationHoldingAnotherSystemsSegmentOfTheSameNameIsReportedNotSkipped()
       throws Exception {
     // A segment of the name the server writes next, sealed by another database system: what a

@@ -358,7 +358,7 @@ public final class WalArchiverActivitiesImpl implements WalArchiverActivities {
       segmentSize = segmentSize();
       ensureSlot();
       readServer();
-      setAsideForeignSpool();
+      setAsideUnusableSpool();
       codec = newCodec(backup);
       seedResumePoint();
       Instant deadline = started.plusSeconds(task.sliceSeconds());
@@ -473,14 +473,18 @@ public final class WalArchiverActivitiesImpl implements WalArchiverActivities {
     }
 
     /**
-     * Moves the spool's WAL aside when it is not this server's: written by another database system
-     * (the cluster was re-created under the same name), or from past everything the server has
-     * written (it was restored to an earlier point). pg_receivewal resumes after the newest file in
-     * its spool, and would ask the server for WAL it never wrote, failing on every start. The files
-     * are kept beside the spool for the operator: closed segments there were never shipped.
+     * Moves the spool's WAL aside when pg_receivewal cannot resume from it, which it would try on
+     * every start and fail: WAL written by another database system (the cluster was re-created
+     * under the same name); WAL from past everything the server has written (it was restored to an
+     * earlier point); or a resume point behind the slot's that the server has removed (the archiver
+     * was stopped and its slot dropped, then started again later), which leaves the archive with a
+     * gap up to the slot. The files are kept beside the spool for the operator: closed segments
+     * there were never shipped.
      */
-    void setAsideForeignSpool() throws IOException {
+    void setAsideUnusableSpool() throws IOException {
       String why = null;
+      boolean gap = false;
+      Path newest = null;
       try (Stream<Path> files = Files.list(spool)) {
         for (Path file : files.sorted().toList()) {
           String name = file.getFileName().toString().replace(".partial", "");
@@ -511,6 +515,37 @@ public final class WalArchiverActivitiesImpl implements WalArchiverActivities {
                     + Lsn.format(serverLsn);
             break;
           }
+          if (newest == null
+              || Long.compareUnsigned(start, WalSegments.startLsn(segmentOf(newest), segmentSize))
+                  > 0) {
+            newest = file;
+          }
+        }
+      }
+      if (why == null && newest != null && slotRestartLsn != null) {
+        // pg_receivewal resumes in a .partial segment, or after the newest closed one. A slot this
+        // spool was fed from never moves past what it received, so a resume point behind the
+        // slot's means the slot was made after the spool's WAL: nothing kept what lies between.
+        String segment = segmentOf(newest);
+        long resume =
+            newest.getFileName().toString().endsWith(".partial")
+                ? WalSegments.startLsn(segment, segmentSize)
+                : WalSegments.endLsn(segment, segmentSize);
+        if (Long.compareUnsigned(resume, Lsn.parse(slotRestartLsn)) < 0
+            && !serverHoldsSegmentAt(resume)) {
+          gap = true;
+          why =
+              "pg_receivewal would resume at "
+                  + Lsn.format(resume)
+                  + " after "
+                  + newest.getFileName()
+                  + ", and "
+                  + task.source().name()
+                  + " has removed that WAL, which slot "
+                  + task.slot()
+                  + " (from "
+                  + slotRestartLsn
+                  + ") never kept";
         }
       }
       if (why == null) {
@@ -518,9 +553,24 @@ public final class WalArchiverActivitiesImpl implements WalArchiverActivities {
       }
       Path aside =
           spool.resolveSibling(
-              spool.getFileName() + ".foreign-" + KEY_TIME.format(clock.instant()));
+              spool.getFileName()
+                  + (gap ? ".behind-" : ".foreign-")
+                  + KEY_TIME.format(clock.instant()));
       Files.move(spool, aside);
       Files.createDirectories(spool);
+      if (gap) {
+        // completeThrough is still this cluster's archive; seedResumePoint reports the gap after
+        // it and leaves pg_receivewal to start at the slot.
+        log.warn(
+            "the WAL spool of {} cannot be resumed ({}). Moved it to {}; archiving starts at the"
+                + " slot's position {}, and the archive has a gap before it: take a full backup,"
+                + " point-in-time restores cannot cross the gap",
+            task.cluster(),
+            why,
+            aside,
+            slotRestartLsn);
+        return;
+      }
       // What the workflow carried over belongs to the other cluster too.
       completeThrough = null;
       log.warn(
@@ -531,6 +581,30 @@ public final class WalArchiverActivitiesImpl implements WalArchiverActivities {
           why,
           aside,
           slotRestartLsn);
+    }
+
+    private static String segmentOf(Path file) {
+      return file.getFileName().toString().replace(".partial", "");
+    }
+
+    /**
+     * Whether the primary's pg_wal holds the segment containing {@code lsn}, on any timeline; true
+     * when it cannot tell.
+     */
+    boolean serverHoldsSegmentAt(long lsn) {
+      String number = WalSegments.containing(1, lsn, segmentSize).substring(8);
+      try (PreparedStatement find =
+          pg.prepareStatement(
+              "SELECT count(*) FROM pg_ls_waldir() WHERE length(name) = 24 AND right(name, 16) = ?")) {
+        find.setString(1, number);
+        try (ResultSet row = find.executeQuery()) {
+          row.next();
+          return row.getLong(1) > 0;
+        }
+      } catch (SQLException e) {
+        // Without the right to list pg_wal, let pg_receivewal try as before and say.
+        return true;
+      }
     }
 
     /** Creates the physical slot, reserving WAL at once, unless it exists. */
