@@ -5,15 +5,21 @@ import dev.lifeboat.activities.storage.BackupStore;
 import dev.lifeboat.activities.storage.DestinationStores;
 import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.config.LifeboatConfig;
+import dev.lifeboat.workflows.backup.BackupInventoryWorkflow;
+import dev.lifeboat.workflows.common.TaskQueues;
+import dev.lifeboat.workflows.model.BackupInventory;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.WorkflowOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.worker.WorkerFactory;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -66,6 +72,19 @@ final class InProcessStack implements AutoCloseable {
     return DestinationStores.open(
         DestinationStores.configured(config, destination),
         new SecretResolver(config.secretsDir(), env));
+  }
+
+  /** Every sealed backup of a cluster in every destination, through the inventory workflow. */
+  BackupInventory inventory(String cluster) {
+    return client
+        .newWorkflowStub(
+            BackupInventoryWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId("inventory-it-" + UUID.randomUUID())
+                .setTaskQueue(TaskQueues.ORCHESTRATION)
+                .setWorkflowExecutionTimeout(Duration.ofMinutes(5))
+                .build())
+        .inventory(cluster);
   }
 
   @Override

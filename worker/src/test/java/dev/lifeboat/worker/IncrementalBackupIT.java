@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.lifeboat.activities.manifest.CopiesRecord;
 import dev.lifeboat.activities.storage.BackupStore;
 import dev.lifeboat.config.LifeboatConfig;
-import dev.lifeboat.workflows.backup.BackupInventoryWorkflow;
 import dev.lifeboat.workflows.backup.BackupWorkflow;
 import dev.lifeboat.workflows.backup.RetentionWorkflow;
 import dev.lifeboat.workflows.backup.VerifyBackupWorkflow;
@@ -145,16 +144,7 @@ class IncrementalBackupIT {
             .run(new RetentionRequest("shop", 30, false, 1));
     assertThat(plan.keptBecause())
         .containsEntry(full.backupId(), "parent of " + incremental.backupId());
-    BackupInventory inventory =
-        client
-            .newWorkflowStub(
-                BackupInventoryWorkflow.class,
-                WorkflowOptions.newBuilder()
-                    .setWorkflowId("inventory-it-" + UUID.randomUUID())
-                    .setTaskQueue(TaskQueues.ORCHESTRATION)
-                    .setWorkflowExecutionTimeout(Duration.ofMinutes(5))
-                    .build())
-            .inventory("shop");
+    BackupInventory inventory = stack.inventory("shop");
     assertThat(inventory.backups())
         .filteredOn(b -> b.backupId().equals(incremental.backupId()))
         .hasSize(2)

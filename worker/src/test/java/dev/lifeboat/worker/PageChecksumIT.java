@@ -3,7 +3,6 @@ package dev.lifeboat.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeboat.config.LifeboatConfig;
-import dev.lifeboat.workflows.backup.BackupInventoryWorkflow;
 import dev.lifeboat.workflows.backup.BackupWorkflow;
 import dev.lifeboat.workflows.common.TaskQueues;
 import dev.lifeboat.workflows.model.BackupInventory;
@@ -111,16 +110,7 @@ class PageChecksumIT {
                     .startsWith("1 data page(s) failed checksum verification")
                     .contains(relationPath + " block 3"));
 
-    BackupInventory inventory =
-        client
-            .newWorkflowStub(
-                BackupInventoryWorkflow.class,
-                WorkflowOptions.newBuilder()
-                    .setWorkflowId("inventory-it-" + UUID.randomUUID())
-                    .setTaskQueue(TaskQueues.ORCHESTRATION)
-                    .setWorkflowExecutionTimeout(Duration.ofMinutes(5))
-                    .build())
-            .inventory("shop");
+    BackupInventory inventory = stack.inventory("shop");
     assertThat(inventory.backups())
         .filteredOn(b -> b.backupId().equals(result.backupId()))
         .singleElement()

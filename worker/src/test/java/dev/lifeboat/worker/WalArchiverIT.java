@@ -217,22 +217,11 @@ class WalArchiverIT {
     WorkerProcess worker = WorkerProcess.start(env, OUTPUT);
     try {
       WalArchiverWorkflow running = startArchiver(workflowId);
-      String switched = writeAndSwitch(200);
-      WalArchiveStatus archived =
-          awaitStatus(
-              running,
-              s ->
-                  s.lastSegment() != null
-                      && s.lastSegment().compareTo(segmentBefore(switched)) >= 0,
-              Duration.ofMinutes(3));
+      WalArchiveStatus archived = archiveASwitchedSegment(running);
 
       assertThat(WalSegments.startLsn(archived.lastSegment(), SEGMENT))
           .isLessThan(WalSegments.startLsn(foreignName, SEGMENT));
-      List<Path> setAside;
-      try (Stream<Path> siblings = Files.list(wal.getParent())) {
-        setAside =
-            siblings.filter(p -> p.getFileName().toString().startsWith("wal.foreign-")).toList();
-      }
+      List<Path> setAside = besideTheSpool(wal, "wal.foreign-");
       assertThat(setAside).as("the foreign spool, moved beside the new one").hasSize(1);
       assertThat(setAside.get(0).resolve(foreignName + ".partial")).exists();
       assertThat(wal.resolve(foreignName + ".partial")).doesNotExist();
@@ -262,21 +251,10 @@ class WalArchiverIT {
     WorkerProcess worker = WorkerProcess.start(env, OUTPUT);
     try {
       WalArchiverWorkflow running = startArchiver(workflowId);
-      String switched = writeAndSwitch(200);
-      WalArchiveStatus archived =
-          awaitStatus(
-              running,
-              s ->
-                  s.lastSegment() != null
-                      && s.lastSegment().compareTo(segmentBefore(switched)) >= 0,
-              Duration.ofMinutes(3));
+      WalArchiveStatus archived = archiveASwitchedSegment(running);
 
       assertThat(archived.lastError()).isNull();
-      List<Path> setAside;
-      try (Stream<Path> siblings = Files.list(wal.getParent())) {
-        setAside =
-            siblings.filter(p -> p.getFileName().toString().startsWith("wal.behind-")).toList();
-      }
+      List<Path> setAside = besideTheSpool(wal, "wal.behind-");
       assertThat(setAside).as("the old spool, moved beside the new one").hasSize(1);
       assertThat(setAside.get(0).resolve(oldName + ".partial")).exists();
       assertThat(Files.readString(worker.log()))
@@ -287,6 +265,22 @@ class WalArchiverIT {
     } finally {
       worker.kill();
       terminate(workflowId);
+    }
+  }
+
+  /** Writes, switches the segment, and waits until the archiver has archived up to it. */
+  private WalArchiveStatus archiveASwitchedSegment(WalArchiverWorkflow running) throws Exception {
+    String switched = writeAndSwitch(200);
+    return awaitStatus(
+        running,
+        s -> s.lastSegment() != null && s.lastSegment().compareTo(segmentBefore(switched)) >= 0,
+        Duration.ofMinutes(3));
+  }
+
+  /** The spools the archiver moved beside {@code wal}, by the prefix naming why. */
+  private static List<Path> besideTheSpool(Path wal, String prefix) throws Exception {
+    try (Stream<Path> siblings = Files.list(wal.getParent())) {
+      return siblings.filter(p -> p.getFileName().toString().startsWith(prefix)).toList();
     }
   }
 
