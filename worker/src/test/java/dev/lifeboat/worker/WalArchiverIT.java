@@ -245,6 +245,7 @@ class WalArchiverIT {
     Path wal = OUTPUT.resolve("spool").resolve("shop").resolve(SLOT).resolve("wal");
     Files.createDirectories(wal);
     String oldName = "000000010000000000000001";
+    pushOutOfPgWal(oldName);
     Files.write(wal.resolve(oldName + ".partial"), foreignSegment(systemIdentifier()));
 
     String workflowId = "wal-archiver-shop-it-" + UUID.randomUUID();
@@ -282,6 +283,34 @@ class WalArchiverIT {
     try (Stream<Path> siblings = Files.list(wal.getParent())) {
       return siblings.filter(p -> p.getFileName().toString().startsWith(prefix)).toList();
     }
+  }
+
+  /**
+   * Writes and checkpoints until the primary's pg_wal no longer holds the segment (on any
+   * timeline): a young cluster still has its first segments, which wal_keep_size (16 segments on
+   * the stack) keeps.
+   */
+  private void pushOutOfPgWal(String segment) throws Exception {
+    for (int round = 0; round < 60; round++) {
+      try (Connection connection = RealStack.connect(config, primary);
+          PreparedStatement find =
+              connection.prepareStatement(
+                  "SELECT count(*) FROM pg_ls_waldir() WHERE length(name) = 24"
+                      + " AND right(name, 16) = ?")) {
+        find.setString(1, segment.substring(8));
+        try (ResultSet row = find.executeQuery()) {
+          row.next();
+          if (row.getLong(1) == 0) {
+            return;
+          }
+        }
+        writeAndSwitch(50);
+        try (Statement sql = connection.createStatement()) {
+          sql.execute("CHECKPOINT");
+        }
+      }
+    }
+    throw new AssertionError("the primary still holds WAL segment " + segment + " after 60 rounds");
   }
 
   private long systemIdentifier() throws Exception {

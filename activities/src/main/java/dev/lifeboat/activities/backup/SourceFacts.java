@@ -106,6 +106,9 @@ final class SourceFacts implements AutoCloseable {
     long from = System.nanoTime();
     try (Statement sql = connection.createStatement()) {
       running = sql;
+      // Each count its own transaction, so one that fails (a damaged page, a table dropped since
+      // it was listed) leaves the next to run.
+      connection.setAutoCommit(true);
       String version;
       String systemIdentifier;
       try (ResultSet row =
@@ -134,7 +137,6 @@ final class SourceFacts implements AutoCloseable {
           if (connection.isClosed() || closing) {
             throw e;
           }
-          // The session is in autocommit, so the next table's count runs on.
           uncounted.put(table, e.getMessage());
         }
       }
