@@ -567,7 +567,8 @@ public final class BackupCommand {
       description = {
         "Show the last full and incremental backups, their age, the next scheduled run and, per",
         "destination, the copies, whether the newest backup is there and the last verification.",
-        "Exit code 1 when there is no full backup or a destination is down or behind."
+        "Exit code 1 when there is no full backup, a destination is down or behind, or the newest",
+        "full or incremental stored data pages that failed checksum verification."
       })
   static final class StatusCommand implements Callable<Integer> {
     @Mixin ConfigOption config;
@@ -635,9 +636,26 @@ public final class BackupCommand {
                   .orElse("never"),
               d.unreachable().map(why -> " (" + why + ")").orElse(""));
         }
+        boolean damaged = false;
+        for (Optional<BackupSummary> newest :
+            List.of(status.lastFull(), status.lastIncremental())) {
+          if (newest.isPresent() && newest.get().storedDamagedPages()) {
+            damaged = true;
+            out.println(
+                "  WARNING: backup "
+                    + newest.get().backupId()
+                    + " stored data pages that failed checksum verification ("
+                    + newest.get().pageChecksums()
+                    + "): the source's storage is corrupting data; 'lifeboat backup show "
+                    + newest.get().backupId()
+                    + "'");
+          }
+        }
         boolean healthy =
             status.destinations().stream().allMatch(BackupClient.DestinationHealth::healthy);
-        return status.lastFull().isPresent() && healthy ? ExitCodes.OK : ExitCodes.FAILED;
+        return status.lastFull().isPresent() && healthy && !damaged
+            ? ExitCodes.OK
+            : ExitCodes.FAILED;
       }
     }
 

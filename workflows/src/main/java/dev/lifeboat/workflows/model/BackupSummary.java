@@ -31,6 +31,15 @@ public record BackupSummary(
     Instant provenAt,
     String pageChecksums) {
 
+  /**
+   * Whether the backup stored data pages that failed checksum verification when it was taken: the
+   * source's storage was corrupting data. Read from {@link #pageChecksums}, which says {@code none
+   * failed} when every page verified.
+   */
+  public boolean storedDamagedPages() {
+    return pageChecksums != null && !pageChecksums.endsWith(", none failed");
+  }
+
   /** A copy whose page checksums are not known. */
   public BackupSummary(
       String backupId,
