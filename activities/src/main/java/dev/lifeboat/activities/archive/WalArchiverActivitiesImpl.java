@@ -592,19 +592,10 @@ public final class WalArchiverActivitiesImpl implements WalArchiverActivities {
      * when it cannot tell.
      */
     boolean serverHoldsSegmentAt(long lsn) {
-      String number = WalSegments.containing(1, lsn, segmentSize).substring(8);
-      try (PreparedStatement find =
-          pg.prepareStatement(
-              "SELECT count(*) FROM pg_ls_waldir() WHERE length(name) = 24 AND right(name, 16) = ?")) {
-        find.setString(1, number);
-        try (ResultSet row = find.executeQuery()) {
-          row.next();
-          return row.getLong(1) > 0;
-        }
-      } catch (SQLException e) {
-        // Without the right to list pg_wal, let pg_receivewal try as before and say.
-        return true;
-      }
+      // A segment's name is its timeline (8 hex digits) and its number (16).
+      return serverListsWal(
+          "length(name) = 24 AND right(name, 16) = ?",
+          WalSegments.containing(1, lsn, segmentSize).substring(8));
     }
 
     /** Creates the physical slot, reserving WAL at once, unless it exists. */
@@ -673,27 +664,34 @@ public final class WalArchiverActivitiesImpl implements WalArchiverActivities {
       return new WalArchive.Codec(compression, key, keyId, TOOL_VERSION);
     }
 
+    /** Whether the primary's pg_wal still holds a segment; true when it cannot tell. */
+    boolean serverStillHas(String segment) {
+      return serverListsWal("name = ?", segment);
+    }
+
+    /**
+     * Whether the primary's pg_wal lists a file matching {@code condition} on {@code value}; true
+     * when it cannot tell: without the right to list pg_wal, pg_receivewal is left to try and say.
+     */
+    private boolean serverListsWal(String condition, String value) {
+      try (PreparedStatement find =
+          pg.prepareStatement("SELECT count(*) FROM pg_ls_waldir() WHERE " + condition)) {
+        find.setString(1, value);
+        try (ResultSet row = find.executeQuery()) {
+          row.next();
+          return row.getLong(1) > 0;
+        }
+      } catch (SQLException e) {
+        return true;
+      }
+    }
+
     /**
      * With an empty spool, pg_receivewal would start at the slot's position; when the workflow
      * knows that archiving is complete through an older segment (a run on another worker received
      * more than it shipped), an empty {@code .partial} of the next segment makes it start there
      * instead.
      */
-    /** Whether the primary's pg_wal still holds a segment; true when it cannot tell. */
-    boolean serverStillHas(String segment) {
-      try (PreparedStatement find =
-          pg.prepareStatement("SELECT count(*) FROM pg_ls_waldir() WHERE name = ?")) {
-        find.setString(1, segment);
-        try (ResultSet row = find.executeQuery()) {
-          row.next();
-          return row.getLong(1) > 0;
-        }
-      } catch (SQLException e) {
-        // Without the right to list pg_wal, ask pg_receivewal as before and let it say.
-        return true;
-      }
-    }
-
     void seedResumePoint() throws IOException {
       if (completeThrough == null || !WalSegments.isSegment(completeThrough)) {
         return;

@@ -1,7 +1,6 @@
 package dev.lifeboat.activities.archive;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -54,11 +53,5 @@ public final class WalPageHeader {
       }
       return systemIdentifier(first.array(), first.position());
     }
-  }
-
-  /** The system identifier at the start of a segment's plain bytes; reads only the header. */
-  public static OptionalLong systemIdentifier(InputStream segment) throws IOException {
-    byte[] first = segment.readNBytes(LENGTH);
-    return systemIdentifier(first, first.length);
   }
 }

@@ -373,12 +373,7 @@ public final class BackupActivitiesImpl implements BackupActivities {
           result.bytesRead(),
           result.files(),
           result.directories(),
-          result.pageChecks() == null
-              ? null
-              : new PageChecksumReport(
-                  result.pageChecks().verifiedPages(),
-                  result.pageChecks().failedPages(),
-                  result.pageChecks().failures()));
+          result.pageChecks() == null ? null : result.pageChecks().report());
     }
   }
 

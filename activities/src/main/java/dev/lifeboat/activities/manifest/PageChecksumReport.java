@@ -27,6 +27,11 @@ public record PageChecksumReport(long verifiedPages, long failedPages, List<Stri
         + (failures.isEmpty() ? "" : ": " + String.join(", ", failures));
   }
 
+  /** The first five failed pages, comma-separated, for one-line messages. */
+  public String firstFailures() {
+    return String.join(", ", failures.subList(0, Math.min(5, failures.size())));
+  }
+
   /** The warning a backup with failed pages reports, or null when every page verified. */
   public String warning() {
     if (failedPages == 0) {
@@ -35,7 +40,7 @@ public record PageChecksumReport(long verifiedPages, long failedPages, List<Stri
     return failedPages
         + " data page(s) failed checksum verification and were backed up as the disk holds them"
         + " (first: "
-        + String.join(", ", failures.subList(0, Math.min(5, failures.size())))
+        + firstFailures()
         + "); the disk or the server's storage is corrupting data: check it, and see"
         + " 'lifeboat backup show' for the list";
   }

@@ -574,10 +574,7 @@ public final class RestoreActivitiesImpl implements RestoreActivities {
           problems.add("table " + table + " cannot be read: " + e.getMessage());
         }
       }
-      if (task.request().untilConsistent()) {
-        compareWithManifest(task, counts, problems);
-      }
-      reportDamagedPages(task, problems);
+      compareWithBackups(task, counts, problems);
       boolean promoted;
       try (ResultSet row = sql.executeQuery("SELECT NOT pg_is_in_recovery()")) {
         row.next();
@@ -660,52 +657,55 @@ public final class RestoreActivitiesImpl implements RestoreActivities {
     return row.getString(1).strip();
   }
 
-  /** Row counts at the backup's end point must be the ones the manifest recorded. */
-  private void compareWithManifest(
-      RestoreTask task, Map<String, Long> counts, List<String> problems) throws IOException {
-    try (BackupStore store =
-        DestinationStores.open(destination(task.plan().destination()), secrets)) {
-      Manifest manifest =
-          ManifestStore.read(store, task.request().cluster(), task.plan().backupId());
-      for (Map.Entry<String, Long> expected : manifest.rowCounts().entrySet()) {
-        Long actual = counts.get(expected.getKey());
-        if (actual == null) {
-          problems.add("table " + expected.getKey() + " is missing from the restored server");
-        } else if (!actual.equals(expected.getValue())) {
-          problems.add(
-              "table "
-                  + expected.getKey()
-                  + " has "
-                  + actual
-                  + " rows; the manifest recorded "
-                  + expected.getValue());
-        }
-      }
-    }
-  }
-
   /**
-   * Pages a backup of the chain stored although they failed checksum verification when it was
-   * taken: the restored cluster holds them as the source's disk did, so it is not proven sound.
+   * What the chain's manifests say the restored cluster must be: at the backup's end point, the row
+   * counts the manifest recorded; and at any point, without pages a backup of the chain stored
+   * although they failed checksum verification when it was taken (the restored cluster holds them
+   * as the source's disk did, so it is not proven sound).
    */
-  private void reportDamagedPages(RestoreTask task, List<String> problems) throws IOException {
+  private void compareWithBackups(RestoreTask task, Map<String, Long> counts, List<String> problems)
+      throws IOException {
     try (BackupStore store =
         DestinationStores.open(destination(task.plan().destination()), secrets)) {
+      Manifest target = null;
+      List<String> damaged = new ArrayList<>();
       for (String backupId : task.plan().chain()) {
-        PageChecksumReport pages =
-            ManifestStore.read(store, task.request().cluster(), backupId).pageChecksums();
+        Manifest manifest = ManifestStore.read(store, task.request().cluster(), backupId);
+        if (backupId.equals(task.plan().backupId())) {
+          target = manifest;
+        }
+        PageChecksumReport pages = manifest.pageChecksums();
         if (pages != null && pages.failedPages() > 0) {
-          problems.add(
+          damaged.add(
               "backup "
                   + backupId
                   + " holds "
                   + pages.failedPages()
                   + " data page(s) that failed checksum verification when it was taken ("
-                  + String.join(
-                      ", ", pages.failures().subList(0, Math.min(5, pages.failures().size())))
+                  + pages.firstFailures()
                   + "): the restored cluster has them as the source's disk had them");
         }
       }
+      if (task.request().untilConsistent()) {
+        if (target == null) {
+          target = ManifestStore.read(store, task.request().cluster(), task.plan().backupId());
+        }
+        for (Map.Entry<String, Long> expected : target.rowCounts().entrySet()) {
+          Long actual = counts.get(expected.getKey());
+          if (actual == null) {
+            problems.add("table " + expected.getKey() + " is missing from the restored server");
+          } else if (!actual.equals(expected.getValue())) {
+            problems.add(
+                "table "
+                    + expected.getKey()
+                    + " has "
+                    + actual
+                    + " rows; the manifest recorded "
+                    + expected.getValue());
+          }
+        }
+      }
+      problems.addAll(damaged);
     }
   }
 

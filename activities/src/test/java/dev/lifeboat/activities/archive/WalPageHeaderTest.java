@@ -2,7 +2,6 @@ package dev.lifeboat.activities.archive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -23,8 +22,7 @@ class WalPageHeaderTest {
     Files.write(segment, first);
 
     assertThat(WalPageHeader.systemIdentifier(segment)).hasValue(7712154458598384280L);
-    assertThat(WalPageHeader.systemIdentifier(new ByteArrayInputStream(first)))
-        .hasValue(7712154458598384280L);
+    assertThat(WalPageHeader.systemIdentifier(first, first.length)).hasValue(7712154458598384280L);
   }
 
   @Test

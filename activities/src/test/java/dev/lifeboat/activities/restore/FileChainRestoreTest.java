@@ -349,7 +349,7 @@ class FileChainRestoreTest {
     for (BundlePlanner.Bundle bundle : BundlePlanner.plan(sources, 20_000, 1)) {
       try (ParentPages.Cursor cursor = pages == null ? null : pages.cursor();
           BundleStream stream =
-              new BundleStream(bundle.object(), bundle.sources(), n -> {}, cursor, changed)) {
+              new BundleStream(bundle.object(), bundle.sources(), n -> {}, cursor, changed, null)) {
         writer.add(bundle.object(), stream, ProgressListener.NONE);
         entries.addAll(stream.entries());
       }

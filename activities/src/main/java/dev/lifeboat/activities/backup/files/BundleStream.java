@@ -41,47 +41,8 @@ public final class BundleStream extends InputStream {
    * @param object the bundle's object path, recorded in the entries
    * @param sources what it holds, in order
    * @param bytesRead told how many bytes were read from disk, for progress
-   */
-  public BundleStream(String object, List<BundleSource> sources, LongConsumer bytesRead) {
-    this(object, sources, bytesRead, null);
-  }
-
-  /**
-   * @param object the bundle's object path, recorded in the entries
-   * @param sources what it holds, in order
-   * @param bytesRead told how many bytes were read from disk, for progress
    * @param parent the parent chain's pages, so a changed page is stored as its difference from the
    *     parent's; null to store changed pages whole
-   */
-  public BundleStream(
-      String object,
-      List<BundleSource> sources,
-      LongConsumer bytesRead,
-      ParentPages.Cursor parent) {
-    this(object, sources, bytesRead, parent, new ChangedPages());
-  }
-
-  /**
-   * @param object the bundle's object path, recorded in the entries
-   * @param sources what it holds, in order
-   * @param bytesRead told how many bytes were read from disk, for progress
-   * @param parent the parent chain's pages, or null to store changed pages whole
-   * @param changedPages told how each changed page was stored
-   */
-  public BundleStream(
-      String object,
-      List<BundleSource> sources,
-      LongConsumer bytesRead,
-      ParentPages.Cursor parent,
-      ChangedPages changedPages) {
-    this(object, sources, bytesRead, parent, changedPages, null);
-  }
-
-  /**
-   * @param object the bundle's object path, recorded in the entries
-   * @param sources what it holds, in order
-   * @param bytesRead told how many bytes were read from disk, for progress
-   * @param parent the parent chain's pages, or null to store changed pages whole
    * @param changedPages told how each changed page was stored
    * @param pageChecks verifies the checksums of the relation pages stored, or null when the cluster
    *     has no data checksums

@@ -1,5 +1,6 @@
 package dev.lifeboat.activities.backup.files;
 
+import dev.lifeboat.activities.manifest.PageChecksumReport;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -85,6 +86,11 @@ public final class PageChecks {
   /** The first {@link #MAX_LISTED} failed pages, as {@code path block N}. */
   public synchronized List<String> failures() {
     return List.copyOf(listed);
+  }
+
+  /** What the manifest records of the verification. */
+  public PageChecksumReport report() {
+    return new PageChecksumReport(verifiedPages(), failedPages(), failures());
   }
 
   private void fail(String path, long block, int stored, int computed) {
