@@ -56,24 +56,40 @@ final class NodeServer {
    * is read from /proc as well.
    */
   boolean running() {
+    char state = postmasterState();
+    return state != 'Z' && state != 'X' && state != '-';
+  }
+
+  /**
+   * The postmaster's process state from /proc ({@code R}, {@code S}, {@code T} for stopped, ...),
+   * or {@code -} when there is no such process.
+   */
+  private char postmasterState() {
     long pid = postmasterPid();
     if (pid <= 0) {
-      return false;
+      return '-';
     }
     try {
       String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
       int close = stat.lastIndexOf(')');
-      char state = close > 0 && close + 2 < stat.length() ? stat.charAt(close + 2) : '?';
-      return state != 'Z' && state != 'X';
+      return close > 0 && close + 2 < stat.length() ? stat.charAt(close + 2) : '?';
     } catch (IOException e) {
-      return false;
+      return '-';
     }
   }
 
-  /** Stops the server: {@code fast} first, then {@code immediate}. Returns whether it ran. */
+  /**
+   * Stops the server: {@code fast} first, then {@code immediate}, and a postmaster that still runs
+   * after both, or is stalled (stopped by a signal, or traced), is killed with its children: a
+   * stalled primary that is resumed later must not take a write. Returns whether it ran.
+   */
   boolean stop() throws IOException {
     if (!running()) {
       return false;
+    }
+    if (stalled()) {
+      killWithChildren();
+      return true;
     }
     try {
       PgProcesses.run(
@@ -83,14 +99,57 @@ final class NodeServer {
           40);
     } catch (IOException e) {
       if (running()) {
-        PgProcesses.run(
-            PgProcesses.tool(
-                "pg_ctl", "-D", directory.toString(), "-m", "immediate", "-w", "-t", "30", "stop"),
-            Map.of(),
-            60);
+        try {
+          PgProcesses.run(
+              PgProcesses.tool(
+                  "pg_ctl",
+                  "-D",
+                  directory.toString(),
+                  "-m",
+                  "immediate",
+                  "-w",
+                  "-t",
+                  "30",
+                  "stop"),
+              Map.of(),
+              60);
+        } catch (IOException stillRunning) {
+          killWithChildren();
+        }
       }
     }
     return true;
+  }
+
+  private boolean stalled() {
+    char state = postmasterState();
+    return state == 'T' || state == 't';
+  }
+
+  /** SIGKILL reaches a stopped process too; children first, so none outlives the postmaster. */
+  private void killWithChildren() throws IOException {
+    long pid = postmasterPid();
+    if (pid <= 0) {
+      return;
+    }
+    try {
+      PgProcesses.run(List.of("pkill", "-KILL", "-P", Long.toString(pid)), Map.of(), 10);
+    } catch (IOException noChildren) {
+      // pkill exits 1 when nothing matched.
+    }
+    PgProcesses.run(List.of("kill", "-KILL", Long.toString(pid)), Map.of(), 10);
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (running() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while killing node " + node.name(), e);
+      }
+    }
+    if (running()) {
+      throw new IOException("node " + node.name() + " (pid " + pid + ") survived SIGKILL");
+    }
   }
 
   /** Starts the server and waits until it accepts connections; a running server is left alone. */

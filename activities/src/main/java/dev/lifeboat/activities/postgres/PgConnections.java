@@ -33,6 +33,17 @@ public final class PgConnections {
    * @param purpose shown as {@code application_name}, so DBAs see who connected
    */
   public Connection open(NodeSpec node, String cluster, String purpose) throws SQLException {
+    return open(node, cluster, purpose, CONNECT_TIMEOUT_SECONDS, SOCKET_TIMEOUT_SECONDS);
+  }
+
+  /**
+   * Opens a connection whose connect, login and every read are bounded by the given seconds: a
+   * probe must answer "unreachable" within its own deadline, or it would be judged as a probe that
+   * never ran. A stalled server completes the TCP handshake in the kernel and then never answers.
+   */
+  public Connection open(
+      NodeSpec node, String cluster, String purpose, int connectSeconds, int socketSeconds)
+      throws SQLException {
     Properties props = new Properties();
     props.setProperty("user", node.user());
     if (node.passwordSecret() != null) {
@@ -42,9 +53,9 @@ public final class PgConnections {
               node.passwordSecret(),
               "node " + node.name() + (cluster == null ? "" : " of cluster " + cluster)));
     }
-    props.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
-    props.setProperty("loginTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
-    props.setProperty("socketTimeout", Integer.toString(SOCKET_TIMEOUT_SECONDS));
+    props.setProperty("connectTimeout", Integer.toString(connectSeconds));
+    props.setProperty("loginTimeout", Integer.toString(connectSeconds));
+    props.setProperty("socketTimeout", Integer.toString(socketSeconds));
     props.setProperty("ApplicationName", "lifeboat-" + purpose);
     String url = "jdbc:postgresql://" + node.host() + ":" + node.port() + "/" + node.database();
     return DriverManager.getConnection(url, props);

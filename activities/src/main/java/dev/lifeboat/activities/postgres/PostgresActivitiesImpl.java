@@ -193,7 +193,8 @@ public final class PostgresActivitiesImpl implements PostgresActivities {
   @Override
   public NodeProbe probe(NodeSpec node) {
     long started = System.nanoTime();
-    try (Connection connection = connections.open(node, null, "probe");
+    int seconds = ProbeDeadline.current();
+    try (Connection connection = connections.open(node, null, "probe", seconds, seconds);
         Statement statement = connection.createStatement()) {
       boolean inRecovery;
       String version;

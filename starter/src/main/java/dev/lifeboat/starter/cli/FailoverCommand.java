@@ -5,6 +5,7 @@ import dev.lifeboat.starter.client.FailoverClient;
 import dev.lifeboat.starter.client.LifeboatClient;
 import dev.lifeboat.workflows.model.FailbackResult;
 import dev.lifeboat.workflows.model.FailoverApproval;
+import dev.lifeboat.workflows.model.FailoverProgress;
 import dev.lifeboat.workflows.model.FailoverRequest;
 import dev.lifeboat.workflows.model.FailoverResult;
 import dev.lifeboat.workflows.model.FenceReport;
@@ -41,6 +42,15 @@ public final class FailoverCommand implements Callable<Integer> {
   @Option(names = "--to", paramLabel = "REGION", description = "Promote the standby in REGION.")
   String region;
 
+  @Option(
+      names = "--from",
+      paramLabel = "NODE",
+      description = {
+        "The old primary, when it is already gone. Needed only when more than one node does",
+        "not answer as a standby; otherwise Lifeboat finds it."
+      })
+  String from;
+
   @Option(names = "--switchover", description = "Planned: wait until nothing would be lost.")
   boolean switchover;
 
@@ -61,10 +71,38 @@ public final class FailoverCommand implements Callable<Integer> {
       out.flush();
       FailoverResult result =
           new FailoverClient(client.temporal())
-              .manualFailover(cluster, region, mode, reason, System.getProperty("user.name"));
+              .manualFailover(
+                  cluster,
+                  region,
+                  from,
+                  mode,
+                  reason,
+                  System.getProperty("user.name"),
+                  p -> printStep(out, p));
       print(out, result);
       return ExitCodes.OK;
     }
+  }
+
+  /** One line per step; an approval it waits for says why and how to give it. */
+  static void printStep(PrintWriter out, FailoverProgress p) {
+    out.printf("  %s%n", p.step());
+    if ("awaiting-approval".equals(p.step())) {
+      for (FenceReport f : p.fencing()) {
+        out.printf("  fence     %-22s %-4s %s%n", f.layer(), f.done() ? "done" : "no", f.detail());
+      }
+      out.printf(
+          Locale.ROOT,
+          "  WAITING FOR AN APPROVAL: %s%n  estimated loss %,d bytes (budget %,d). Approve with"
+              + " 'lifeboat failover decide --cluster %s --approver NAME --accept-loss %d', or"
+              + " reject with --reject.%n",
+          p.approvalNeededBecause(),
+          p.estimatedLossBytes(),
+          p.budgetBytes(),
+          p.cluster(),
+          p.estimatedLossBytes());
+    }
+    out.flush();
   }
 
   static void print(PrintWriter out, FailoverResult r) {
@@ -224,6 +262,10 @@ public final class FailoverCommand implements Callable<Integer> {
                         p.candidate(),
                         p.estimatedLossBytes(),
                         p.budgetBytes()));
+        failovers
+            .progress(cluster)
+            .filter(p -> p.approvalNeededBecause() != null && "awaiting-approval".equals(p.step()))
+            .ifPresent(p -> out.printf("Waiting for an approval: %s%n", p.approvalNeededBecause()));
         if (status.lastFailover() != null) {
           out.println("Last failover:");
           print(out, status.lastFailover());

@@ -18,12 +18,18 @@ import dev.lifeboat.workflows.model.SimulationRequest;
 import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * The Java API of failovers: manual failover and switchover to a region, failback, approval of a
@@ -33,16 +39,29 @@ public final class FailoverClient {
 
   private final WorkflowClient client;
 
+  /** How long {@code monitor stop} waits for the run to close. */
+  private static final Duration MONITOR_STOP_WAIT = Duration.ofSeconds(60);
+
   public FailoverClient(WorkflowClient client) {
     this.client = client;
   }
 
   /**
-   * Fails over (or switches over) to a region and waits for the result. Refused by Temporal with
-   * {@code WorkflowExecutionAlreadyStarted} while another failover of the cluster runs.
+   * Fails over (or switches over) to a region and waits for the result, telling {@code onStep} each
+   * step the failover enters (an approval it waits for, with why). Refused by Temporal with {@code
+   * WorkflowExecutionAlreadyStarted} while another failover of the cluster runs.
+   *
+   * @param oldPrimary the primary being replaced when it is already gone and the cluster has more
+   *     than one node that does not answer as a standby; null to let the workflow find it
    */
   public FailoverResult manualFailover(
-      String cluster, String region, String mode, String reason, String requestedBy) {
+      String cluster,
+      String region,
+      String oldPrimary,
+      String mode,
+      String reason,
+      String requestedBy,
+      Consumer<FailoverProgress> onStep) {
     FailoverWorkflow workflow =
         client.newWorkflowStub(
             FailoverWorkflow.class,
@@ -52,8 +71,27 @@ public final class FailoverClient {
                 .setWorkflowExecutionTimeout(Duration.ofHours(6))
                 .build());
     WorkflowClient.start(
-        workflow::failover, FailoverRequest.manual(cluster, mode, region, reason, requestedBy));
-    return WorkflowStub.fromTyped(workflow).getResult(FailoverResult.class);
+        workflow::failover,
+        FailoverRequest.manual(cluster, mode, region, oldPrimary, reason, requestedBy));
+    CompletableFuture<FailoverResult> result =
+        WorkflowStub.fromTyped(workflow).getResultAsync(FailoverResult.class);
+    String lastStep = null;
+    while (true) {
+      try {
+        return result.get(1, TimeUnit.SECONDS);
+      } catch (TimeoutException stillRunning) {
+        FailoverProgress now = progress(cluster).orElse(null);
+        if (now != null && !now.step().equals(lastStep)) {
+          lastStep = now.step();
+          onStep.accept(now);
+        }
+      } catch (ExecutionException e) {
+        throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for the failover", e);
+      }
+    }
   }
 
   /** Rejoins old primaries as standbys and, if asked, switches back to the preferred node. */
@@ -202,9 +240,30 @@ public final class FailoverClient {
     return monitor(cluster).resume();
   }
 
-  /** Stops the monitor (cancels its workflow). */
+  /**
+   * Stops the monitor: cancels its workflow and returns once the run has closed, so a {@code
+   * monitor start} right after it starts a new one instead of finding the closing run.
+   */
   public String stopMonitor(String cluster) {
-    WorkflowStub.fromTyped(monitor(cluster)).cancel();
+    WorkflowStub stub = WorkflowStub.fromTyped(monitor(cluster));
+    stub.cancel();
+    try {
+      stub.getResult(MONITOR_STOP_WAIT.toSeconds(), TimeUnit.SECONDS, Void.class);
+    } catch (WorkflowFailedException closed) {
+      // Cancelled: the run has closed, which is what stop waits for.
+    } catch (TimeoutException e) {
+      throw new IllegalStateException(
+          "the monitor of "
+              + cluster
+              + " was asked to stop but its run has not closed after "
+              + MONITOR_STOP_WAIT.toSeconds()
+              + " s; is a worker polling the "
+              + TaskQueues.ORCHESTRATION
+              + " task queue? Check with 'temporal workflow describe -w "
+              + ClusterMonitorWorkflow.workflowId(cluster)
+              + "'",
+          e);
+    }
     return "monitor of " + cluster + " stopped";
   }
 

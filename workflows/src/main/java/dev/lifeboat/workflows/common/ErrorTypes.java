@@ -94,6 +94,9 @@ public final class ErrorTypes {
   /** A requested failover target is not a healthy standby of the cluster. */
   public static final String BAD_FAILOVER_TARGET = "BadFailoverTarget";
 
+  /** A switchover could not stop the old primary, so nothing was promoted. */
+  public static final String FENCE_NOT_HELD = "FenceNotHeld";
+
   /** An operator rejected a failover, or nobody approved it in time. */
   public static final String FAILOVER_REJECTED = "FailoverRejected";
 

@@ -70,6 +70,13 @@ public class ClusterMonitorWorkflowImpl implements ClusterMonitorWorkflow {
   private final Map<String, MonitoredNode> health = new LinkedHashMap<>();
   private Promise<FailoverResult> runningFailover;
 
+  /** Runs started before quorum rules keep the rules they started with, for replay. */
+  private boolean quorumRules;
+
+  private NodeVerdicts verdicts;
+  private Map<String, List<NodeProbe>> lastSeen = Map.of();
+  private int roundsWithoutPrimary;
+
   @Override
   public void monitor(MonitorRequest request) {
     if (request == null || request.cluster() == null || request.cluster().isBlank()) {
@@ -82,23 +89,49 @@ public class ClusterMonitorWorkflowImpl implements ClusterMonitorWorkflow {
     Workflow.upsertTypedSearchAttributes(
         DrSearchAttributes.CLUSTER.valueSet(cluster),
         DrSearchAttributes.KIND.valueSet(DrSearchAttributes.KIND_HEALTH));
+    quorumRules = Workflow.getVersion("quorum-of-vantage-points", Workflow.DEFAULT_VERSION, 1) >= 1;
     spec = topology.describeCluster(cluster);
     RegionalProbes probes =
         new RegionalProbes(Duration.ofMillis(spec.health().probeTimeoutMillis()));
-    List<String> vantages =
-        spec.health().vantagePoints().isEmpty()
-            ? List.of(OWN_REGION)
-            : spec.health().vantagePoints();
+    List<String> vantages;
+    if (quorumRules) {
+      vantages = RegionalProbes.vantagePoints(spec);
+      verdicts =
+          new NodeVerdicts(
+              spec.health().failuresBeforeDown(),
+              RegionalProbes.quorum(vantages.size()),
+              false,
+              failures);
+      log.info(
+          "{}: judging {} from {} (a quorum of {} must see a node fail)",
+          cluster,
+          spec.nodes().stream().map(NodeSpec::name).toList(),
+          vantages,
+          RegionalProbes.quorum(vantages.size()));
+    } else {
+      vantages =
+          spec.health().vantagePoints().isEmpty()
+              ? List.of(OWN_REGION)
+              : spec.health().vantagePoints();
+      verdicts =
+          new NodeVerdicts(spec.health().failuresBeforeDown(), vantages.size(), true, failures);
+    }
 
     while (true) {
-      Map<String, List<NodeProbe>> seen = new LinkedHashMap<>();
-      for (String vantage : vantages) {
-        seen.put(
-            vantage,
-            vantage.equals(OWN_REGION)
-                ? probes.probeAll(spec)
-                : probes.probeAllFrom(spec, vantage));
+      Map<String, List<NodeProbe>> seen;
+      if (quorumRules) {
+        seen = probes.probeFromEach(spec, vantages);
+      } else {
+        seen = new LinkedHashMap<>();
+        for (String vantage : vantages) {
+          seen.put(
+              vantage,
+              vantage.equals(OWN_REGION)
+                  ? probes.probeAll(spec)
+                  : probes.probeAllFrom(spec, vantage));
+        }
       }
+      lastSeen = seen;
       rounds++;
       checkedAt = Workflow.currentTimeMillis();
       judge(seen);
@@ -148,19 +181,11 @@ public class ClusterMonitorWorkflowImpl implements ClusterMonitorWorkflow {
   /** Counts failures per vantage point and node, and takes the newest-timeline primary. */
   private void judge(Map<String, List<NodeProbe>> seen) {
     long now = Workflow.currentTimeMillis();
-    for (Map.Entry<String, List<NodeProbe>> entry : seen.entrySet()) {
-      for (NodeProbe probe : entry.getValue()) {
-        String key = entry.getKey() + "/" + probe.node();
-        if (probe.reachable()) {
-          failures.remove(key);
-        } else {
-          failures.merge(key, 1, Integer::sum);
-          firstFailureAt.putIfAbsent(probe.node(), now);
-        }
-      }
-    }
+    verdicts.record(seen);
     for (NodeSpec node : spec.nodes()) {
-      if (minFailures(seen, node.name()) == 0 && reachableEverywhere(seen, node.name())) {
+      if (verdicts.anyFailure(seen, node.name())) {
+        firstFailureAt.putIfAbsent(node.name(), now);
+      } else {
         firstFailureAt.remove(node.name());
       }
     }
@@ -178,14 +203,10 @@ public class ClusterMonitorWorkflowImpl implements ClusterMonitorWorkflow {
         primaryLsn = probe.lsn();
       }
     }
-    int k = spec.health().failuresBeforeDown();
     for (NodeSpec node : spec.nodes()) {
       NodeProbe probe = latest(seen, node.name());
-      int count = minFailures(seen, node.name());
       String verdict =
-          fenced.contains(node.name())
-              ? "fenced"
-              : count >= k ? "down" : (count > 0 || !probe.reachable()) ? "suspect" : "up";
+          fenced.contains(node.name()) ? MonitoredNode.FENCED : verdicts.verdict(seen, node.name());
       long lag =
           probe.reachable() && probe.role() == NodeRole.STANDBY
               ? Lsn.distance(probe.lsn(), primaryLsn)
@@ -197,7 +218,7 @@ public class ClusterMonitorWorkflowImpl implements ClusterMonitorWorkflow {
               node.region(),
               verdict,
               probe.role(),
-              count,
+              verdicts.agreedFailures(seen, node.name()),
               probe.latencyMillis(),
               probe.lsn(),
               lag,
@@ -205,7 +226,11 @@ public class ClusterMonitorWorkflowImpl implements ClusterMonitorWorkflow {
     }
   }
 
-  /** A node answering as primary on an older timeline is a demoted primary back: fence it. */
+  /**
+   * A node answering as primary on an older timeline is a demoted primary back: fence it. Under
+   * quorum rules it is stopped, every time it comes back, since a client can undo a read-only
+   * setting; older runs fenced its writes once.
+   */
   private void fenceReturnedPrimaries(Map<String, List<NodeProbe>> seen) {
     for (NodeProbe probe : anyView(seen)) {
       boolean stalePrimary =
@@ -221,8 +246,18 @@ public class ClusterMonitorWorkflowImpl implements ClusterMonitorWorkflow {
         }
         continue;
       }
-      if (fenced.add(probe.node())) {
-        NodeSpec node = spec.node(probe.node());
+      NodeSpec node = spec.node(probe.node());
+      if (quorumRules) {
+        log.warn(
+            "{}: {} answers as primary on timeline {} while {} is primary on {}; stopping it",
+            cluster,
+            node.name(),
+            probe.timeline(),
+            primary,
+            primaryTimeline);
+        fenced.add(node.name());
+        stopStalePrimary(node, seen);
+      } else if (fenced.add(probe.node())) {
         log.warn(
             "{}: {} answers as primary on timeline {} while {} is primary on {}; fencing it",
             cluster,
@@ -231,11 +266,42 @@ public class ClusterMonitorWorkflowImpl implements ClusterMonitorWorkflow {
             primary,
             primaryTimeline);
         try {
-          fencer(node).fenceWrites(node);
+          fencer(node.region()).fenceWrites(node);
         } catch (TemporalFailure e) {
           fenced.remove(node.name());
           log.error("{}: could not fence {}: {}", cluster, node.name(), e.getMessage());
         }
+      }
+    }
+  }
+
+  /**
+   * Stops a demoted primary through its own region's worker; when that worker does not answer,
+   * fences its writes and ends its sessions from a vantage point that reaches it, until the stop
+   * can be done in a later round.
+   */
+  private void stopStalePrimary(NodeSpec node, Map<String, List<NodeProbe>> seen) {
+    try {
+      fencer(node.region()).stopServer(node);
+      return;
+    } catch (TemporalFailure e) {
+      log.error(
+          "{}: could not stop {} through its region's worker: {}",
+          cluster,
+          node.name(),
+          e.getMessage());
+    }
+    for (Map.Entry<String, List<NodeProbe>> view : seen.entrySet()) {
+      boolean reaches =
+          view.getValue().stream().anyMatch(p -> p.node().equals(node.name()) && p.reachable());
+      if (!reaches || view.getKey().equals(OWN_REGION)) {
+        continue;
+      }
+      try {
+        fencer(view.getKey()).fenceWrites(node);
+        return;
+      } catch (TemporalFailure e) {
+        log.error("{}: could not fence {} from {}: {}", cluster, node.name(), view.getKey(), e);
       }
     }
   }
@@ -253,26 +319,48 @@ public class ClusterMonitorWorkflowImpl implements ClusterMonitorWorkflow {
       log.error("{}: failover failed: {}", cluster, e.getMessage());
     }
     runningFailover = null;
+    roundsWithoutPrimary = 0;
   }
 
   private void maybeFailOver() {
-    if (primary == null || runningFailover != null) {
+    if (runningFailover != null) {
+      return;
+    }
+    if (primary == null) {
+      maybeFailOverWithoutPrimary();
       return;
     }
     MonitoredNode h = health.get(primary);
-    if (h == null || !"down".equals(h.verdict())) {
+    if (h == null) {
+      return;
+    }
+    boolean down = MonitoredNode.DOWN.equals(h.verdict());
+    boolean unconfirmed = quorumRules && MonitoredNode.UNCONFIRMED.equals(h.verdict());
+    if (!down && !unconfirmed) {
       return;
     }
     if (!spec.failover().automatic() || paused) {
       log.warn(
-          "{}: primary {} is DOWN; automatic failover is {}",
+          "{}: primary {} is {}; automatic failover is {}",
           cluster,
           primary,
+          h.verdict().toUpperCase(java.util.Locale.ROOT),
           paused ? "paused (" + pauseReason + ")" : "off");
       return;
     }
+    String approval = null;
+    if (unconfirmed) {
+      List<String> silent = NodeVerdicts.silentVantages(lastSeen, primary);
+      approval =
+          "primary "
+              + primary
+              + " is down where it could be probed, but the probes from "
+              + silent
+              + " never came back: a crash cannot be told from a partition without a quorum of"
+              + " vantage points";
+    }
     long now = Workflow.currentTimeMillis();
-    FailoverRequest request =
+    startFailover(
         new FailoverRequest(
             cluster,
             FailoverRequest.FAILOVER,
@@ -287,7 +375,55 @@ public class ClusterMonitorWorkflowImpl implements ClusterMonitorWorkflow {
             primary,
             primaryLsn,
             firstFailureAt.getOrDefault(primary, now),
-            now);
+            now,
+            approval));
+  }
+
+  /**
+   * No node has answered as primary since this monitor started: a cluster left without a primary
+   * must not idle. After the configured count of rounds, and with a standby that answers, it starts
+   * a failover that waits for an approval, since nothing the monitor saw proves the primary gone.
+   */
+  private void maybeFailOverWithoutPrimary() {
+    if (!quorumRules) {
+      return;
+    }
+    roundsWithoutPrimary++;
+    if (roundsWithoutPrimary < spec.health().failuresBeforeDown()) {
+      return;
+    }
+    MonitoredNode standby =
+        health.values().stream()
+            .filter(n -> n.role() == NodeRole.STANDBY && MonitoredNode.UP.equals(n.verdict()))
+            .findFirst()
+            .orElse(null);
+    if (standby == null) {
+      if (roundsWithoutPrimary == spec.health().failuresBeforeDown()) {
+        log.error("{}: NO node answers as primary and no standby is healthy", cluster);
+      }
+      return;
+    }
+    String why =
+        "no node of "
+            + cluster
+            + " has answered as primary for "
+            + roundsWithoutPrimary
+            + " rounds; standby "
+            + standby.node()
+            + " last replayed "
+            + standby.lsn();
+    if (!spec.failover().automatic() || paused) {
+      log.error("{}: {}; automatic failover is off or paused", cluster, why);
+      return;
+    }
+    log.error("{}: {}; starting a failover that waits for an approval", cluster, why);
+    long now = Workflow.currentTimeMillis();
+    startFailover(
+        new FailoverRequest(
+            cluster, FailoverRequest.FAILOVER, null, why, "monitor", null, null, now, now, why));
+  }
+
+  private void startFailover(FailoverRequest request) {
     FailoverWorkflow child =
         Workflow.newChildWorkflowStub(
             FailoverWorkflow.class,
@@ -295,7 +431,11 @@ public class ClusterMonitorWorkflowImpl implements ClusterMonitorWorkflow {
                 .setWorkflowId(FailoverWorkflow.workflowId(cluster))
                 .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
                 .build());
-    log.warn("{}: primary {} is DOWN; starting failover", cluster, primary);
+    log.warn(
+        "{}: primary {} is DOWN; starting failover{}",
+        cluster,
+        request.oldPrimary(),
+        request.approvalNeededBecause() == null ? "" : " (it will wait for an approval)");
     runningFailover = Async.function(child::failover, request);
     try {
       lastFailover =
@@ -320,21 +460,6 @@ public class ClusterMonitorWorkflowImpl implements ClusterMonitorWorkflow {
   }
 
   // ----- helpers -----
-
-  private int minFailures(Map<String, List<NodeProbe>> seen, String node) {
-    int min = Integer.MAX_VALUE;
-    for (String vantage : seen.keySet()) {
-      min = Math.min(min, failures.getOrDefault(vantage + "/" + node, 0));
-    }
-    return min == Integer.MAX_VALUE ? 0 : min;
-  }
-
-  private static boolean reachableEverywhere(Map<String, List<NodeProbe>> seen, String node) {
-    return seen.values().stream()
-        .flatMap(List::stream)
-        .filter(p -> p.node().equals(node))
-        .allMatch(NodeProbe::reachable);
-  }
 
   /** The probe of a node from the first vantage point that reached it, else the first one. */
   private static NodeProbe latest(Map<String, List<NodeProbe>> seen, String node) {
@@ -390,14 +515,19 @@ public class ClusterMonitorWorkflowImpl implements ClusterMonitorWorkflow {
         rounds);
   }
 
-  private static PostgresActivities fencer(NodeSpec node) {
+  /** Fences and stops on a region's queue, with a deadline, since that worker may be gone. */
+  private static PostgresActivities fencer(String region) {
     return Workflow.newActivityStub(
         PostgresActivities.class,
         ActivityOptions.newBuilder()
-            .setTaskQueue(TaskQueues.forRegion(node.region()))
+            .setTaskQueue(TaskQueues.forRegion(region))
             .setScheduleToCloseTimeout(Duration.ofSeconds(30))
             .setStartToCloseTimeout(Duration.ofSeconds(15))
-            .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(3).build())
+            .setRetryOptions(
+                RetryOptions.newBuilder()
+                    .setMaximumAttempts(3)
+                    .setDoNotRetry(ErrorTypes.MISSING_SECRET, ErrorTypes.NO_DATA_DIR)
+                    .build())
             .build());
   }
 }

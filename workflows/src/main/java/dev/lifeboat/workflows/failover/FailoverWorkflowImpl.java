@@ -27,7 +27,9 @@ import io.temporal.workflow.Saga;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 
@@ -35,6 +37,9 @@ import org.slf4j.Logger;
 public class FailoverWorkflowImpl implements FailoverWorkflow {
 
   private static final Logger log = Workflow.getLogger(FailoverWorkflowImpl.class);
+
+  /** How long the inspecting probes may take, a worker's queue wait included. */
+  private static final Duration INSPECTION_DEADLINE = Duration.ofSeconds(15);
 
   private final TopologyActivities topology =
       Workflow.newActivityStub(
@@ -51,7 +56,9 @@ public class FailoverWorkflowImpl implements FailoverWorkflow {
   private long estimatedLoss;
   private long budget;
   private final List<FenceReport> fencing = new ArrayList<>();
+  private final Map<String, FenceReport> holds = new HashMap<>();
   private boolean awaitingApproval;
+  private String approvalNeededBecause;
   private FailoverApproval decision;
 
   @Override
@@ -65,13 +72,26 @@ public class FailoverWorkflowImpl implements FailoverWorkflow {
         DrSearchAttributes.KIND.valueSet(DrSearchAttributes.KIND_FAILOVER),
         DrSearchAttributes.OUTCOME.valueSet("running"));
 
+    boolean fenceMustHold =
+        Workflow.getVersion("fence-must-hold", Workflow.DEFAULT_VERSION, 1) >= 1;
     ClusterSpec spec = topology.describeCluster(cluster);
     budget = spec.failover().rpoBudgetBytes();
     boolean synchronous = ClusterSpec.SYNCHRONOUS.equals(spec.replication());
-    List<NodeProbe> probes = new RegionalProbes(Duration.ofSeconds(15)).probeAll(spec);
+    Inspection seen;
+    if (fenceMustHold) {
+      seen =
+          Inspection.of(
+              spec,
+              new RegionalProbes(INSPECTION_DEADLINE)
+                  .probeFromEach(spec, RegionalProbes.vantagePoints(spec)));
+    } else {
+      seen = Inspection.ownRegions(new RegionalProbes(INSPECTION_DEADLINE).probeAll(spec));
+    }
+    List<NodeProbe> probes = seen.merged();
 
     NodeProbe livePrimary = Primaries.newest(probes).orElse(null);
-    NodeSpec oldPrimary = oldPrimary(spec, livePrimary, request);
+    NodeSpec oldPrimary =
+        fenceMustHold ? oldPrimary(spec, seen, request) : oldPrimary(spec, livePrimary, request);
     oldPrimaryName = oldPrimary.name();
     String primaryLsn = livePrimary != null ? livePrimary.lsn() : request.lastPrimaryLsn();
     if (switchover && (livePrimary == null || !livePrimary.node().equals(oldPrimary.name()))) {
@@ -104,21 +124,50 @@ public class FailoverWorkflowImpl implements FailoverWorkflow {
       step = "fencing";
       fenceOldPrimary(spec, oldPrimary, livePrimary != null, saga);
       if (!switchover
-          && livePrimary != null
+          && (livePrimary != null || fenceMustHold)
           && Workflow.getVersion("stop-live-old-primary", Workflow.DEFAULT_VERSION, 1) == 1) {
         // A primary that still answers is being replaced against its will: stop it, so nothing
-        // that bypasses the endpoints can write to it once another node is promoted.
+        // that bypasses the endpoints can write to it once another node is promoted. One that
+        // does not answer is stopped too: its host's worker may still reach it.
         stopOldPrimary(oldPrimary, saga);
       }
+      List<String> reasons = new ArrayList<>();
       if (switchover) {
         step = "catching-up";
         String lastLsn = slow(oldPrimary).currentLsn(oldPrimary);
         slow(newPrimary).waitForReplay(newPrimary, lastLsn, 120);
         stopOldPrimary(oldPrimary, saga);
-      } else if (!synchronous && estimatedLoss > budget) {
-        // With synchronous replication every commit a client saw is on the candidate already;
-        // the estimate then only counts WAL that was never acknowledged.
-        approvedBy = awaitApproval(spec);
+        if (fenceMustHold && !serverStopped(oldPrimary)) {
+          throw fail(
+              "the switchover could not stop "
+                  + oldPrimary.name()
+                  + " ("
+                  + fenceDetail("server " + oldPrimary.name())
+                  + "); nothing was promoted",
+              ErrorTypes.FENCE_NOT_HELD);
+        }
+      } else {
+        if (!synchronous && estimatedLoss > budget) {
+          // With synchronous replication every commit a client saw is on the candidate already;
+          // the estimate then only counts WAL that was never acknowledged.
+          reasons.add(
+              "the promotion would lose up to "
+                  + estimatedLoss
+                  + " bytes of WAL, more than the budget of "
+                  + budget);
+        }
+        if (fenceMustHold) {
+          String unheld = unheldFence(spec, oldPrimary, seen);
+          if (unheld != null) {
+            reasons.add(unheld);
+          }
+          if (request.approvalNeededBecause() != null) {
+            reasons.add(request.approvalNeededBecause());
+          }
+        }
+      }
+      if (!reasons.isEmpty()) {
+        approvedBy = awaitApproval(spec, String.join("; ", reasons));
       }
       step = "promoting";
       promotionAttempted = true;
@@ -126,7 +175,13 @@ public class FailoverWorkflowImpl implements FailoverWorkflow {
     } catch (TemporalFailure e) {
       if (!promotionAttempted) {
         step = "compensating";
-        Workflow.newDetachedCancellationScope(saga::compensate).run();
+        try {
+          Workflow.newDetachedCancellationScope(saga::compensate).run();
+        } catch (TemporalFailure undo) {
+          // The failover's own failure says why it stopped; an undo that failed (its region's
+          // worker gone, say) is logged, never put in its place.
+          log.error("failover of {}: undoing the fencing failed: {}", cluster, undo.getMessage());
+        }
         Workflow.upsertTypedSearchAttributes(
             DrSearchAttributes.OUTCOME.valueSet(
                 isRejection(e) ? "rejected" : "failed-before-promotion"));
@@ -209,7 +264,14 @@ public class FailoverWorkflowImpl implements FailoverWorkflow {
   @Override
   public FailoverProgress progress() {
     return new FailoverProgress(
-        cluster, step, oldPrimaryName, candidateName, estimatedLoss, budget, fencing);
+        cluster,
+        step,
+        oldPrimaryName,
+        candidateName,
+        estimatedLoss,
+        budget,
+        fencing,
+        approvalNeededBecause);
   }
 
   @Override
@@ -245,9 +307,11 @@ public class FailoverWorkflowImpl implements FailoverWorkflow {
       ClusterSpec spec, NodeSpec oldPrimary, boolean reachable, Saga saga) {
     for (TrafficEndpoint endpoint : spec.traffic()) {
       saga.addCompensation(() -> redirector(endpoint).redirect(endpoint, oldPrimary, spec.nodes()));
-      fencing.add(
+      FenceReport hold =
           bestEffort(
-              "traffic " + endpoint.name(), () -> fencer(endpoint).hold(endpoint, oldPrimary)));
+              "traffic " + endpoint.name(), () -> fencer(endpoint).hold(endpoint, oldPrimary));
+      holds.put(endpoint.name(), hold);
+      fencing.add(hold);
     }
     if (reachable) {
       saga.addCompensation(() -> slow(oldPrimary).unfenceWrites(oldPrimary));
@@ -320,15 +384,12 @@ public class FailoverWorkflowImpl implements FailoverWorkflow {
     return chosen.get();
   }
 
-  private String awaitApproval(ClusterSpec spec) {
+  private String awaitApproval(ClusterSpec spec, String because) {
     step = "awaiting-approval";
     awaitingApproval = true;
+    approvalNeededBecause = because;
     Workflow.upsertTypedSearchAttributes(DrSearchAttributes.OUTCOME.valueSet("awaiting-approval"));
-    log.warn(
-        "failover of {} would lose up to {} bytes (budget {}): waiting for approval",
-        cluster,
-        estimatedLoss,
-        budget);
+    log.warn("failover of {} waits for an approval: {}", cluster, because);
     Duration escalateAfter = Duration.ofSeconds(spec.failover().escalateAfterSeconds());
     Duration timeout = Duration.ofSeconds(spec.failover().approvalTimeoutSeconds());
     if (!Workflow.await(escalateAfter, () -> decision != null)) {
@@ -340,7 +401,7 @@ public class FailoverWorkflowImpl implements FailoverWorkflow {
     awaitingApproval = false;
     if (decision == null) {
       throw fail(
-          "nobody approved losing up to " + estimatedLoss + " bytes within " + timeout,
+          "nobody approved the failover within " + timeout + ": " + because,
           ErrorTypes.FAILOVER_REJECTED);
     }
     if (!decision.approve()) {
@@ -351,7 +412,93 @@ public class FailoverWorkflowImpl implements FailoverWorkflow {
     return decision.approver();
   }
 
+  /**
+   * Why the old primary is not proven fenced, or null when it is: its server was stopped (or found
+   * not running) by its own host's worker, or a quorum of vantage points saw it unreachable and
+   * none reached it; and every traffic endpoint was paused.
+   */
+  private String unheldFence(ClusterSpec spec, NodeSpec oldPrimary, Inspection seen) {
+    List<String> gaps = new ArrayList<>();
+    if (!serverStopped(oldPrimary) && !seen.downByQuorum(oldPrimary.name())) {
+      gaps.add(
+          oldPrimary.name()
+              + " was neither stopped ("
+              + fenceDetail("server " + oldPrimary.name())
+              + ") nor seen unreachable by a quorum of vantage points ("
+              + seen.describe(oldPrimary.name())
+              + ")");
+    }
+    for (TrafficEndpoint endpoint : spec.traffic()) {
+      FenceReport hold = holds.get(endpoint.name());
+      if (hold == null || !hold.done()) {
+        gaps.add(
+            "endpoint "
+                + endpoint.name()
+                + " was not paused ("
+                + (hold == null ? "not attempted" : hold.detail())
+                + ")");
+      }
+    }
+    return gaps.isEmpty()
+        ? null
+        : "the fence of the old primary did not hold: " + String.join("; ", gaps);
+  }
+
+  private boolean serverStopped(NodeSpec node) {
+    return fenceDone("server " + node.name());
+  }
+
+  private boolean fenceDone(String layer) {
+    return fencing.stream().anyMatch(f -> f.layer().equals(layer) && f.done());
+  }
+
+  private String fenceDetail(String layer) {
+    return fencing.stream()
+        .filter(f -> f.layer().equals(layer))
+        .map(FenceReport::detail)
+        .findFirst()
+        .orElse("not attempted");
+  }
+
   // ----- helpers -----
+
+  /**
+   * The node being replaced: the live primary on the newest timeline; else the node the request
+   * names; else the one node that no vantage point reaches as a standby (a primary that is already
+   * gone). A named node that answers as a standby is refused.
+   */
+  private NodeSpec oldPrimary(ClusterSpec spec, Inspection seen, FailoverRequest request) {
+    NodeProbe live = Primaries.newest(seen.merged()).orElse(null);
+    String name = live != null ? live.node() : request.oldPrimary();
+    if (name == null) {
+      List<String> notStandbys = seen.notStandbys();
+      if (notStandbys.size() != 1) {
+        throw fail(
+            "no node of "
+                + cluster
+                + " answers as primary, and "
+                + (notStandbys.isEmpty()
+                    ? "every node answers as a standby"
+                    : notStandbys + " do not answer as standbys")
+                + ": name the old primary (lifeboat failover --from NODE)",
+            ErrorTypes.INVALID_REQUEST);
+      }
+      name = notStandbys.get(0);
+      log.warn("no node of {} answers as primary; {} is the one that is gone", cluster, name);
+    }
+    NodeSpec node = spec.node(name);
+    if (node == null) {
+      throw fail(
+          "cluster " + cluster + " has no node " + name + "; its nodes are " + seen.nodeNames(),
+          ErrorTypes.INVALID_REQUEST);
+    }
+    if (live == null && seen.answersAsStandby(name)) {
+      throw fail(
+          name + " answers as a standby, so it is not the old primary of " + cluster,
+          ErrorTypes.INVALID_REQUEST);
+    }
+    return node;
+  }
 
   private NodeSpec oldPrimary(ClusterSpec spec, NodeProbe live, FailoverRequest request) {
     String name = live != null ? live.node() : request.oldPrimary();

@@ -15,6 +15,7 @@ import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -43,7 +44,8 @@ public final class RegionalProbes {
     }
     List<NodeProbe> probes = new ArrayList<>();
     for (int i = 0; i < pending.size(); i++) {
-      probes.add(await(spec.nodes().get(i), pending.get(i)));
+      NodeSpec node = spec.nodes().get(i);
+      probes.add(await(node, node.region(), pending.get(i)));
     }
     return probes;
   }
@@ -59,23 +61,69 @@ public final class RegionalProbes {
     }
     List<NodeProbe> probes = new ArrayList<>();
     for (int i = 0; i < pending.size(); i++) {
-      probes.add(await(spec.nodes().get(i), pending.get(i)));
+      probes.add(await(spec.nodes().get(i), vantageRegion, pending.get(i)));
     }
     return probes;
   }
 
-  private static NodeProbe await(NodeSpec node, Promise<NodeProbe> probe) {
+  /**
+   * Probes every node from every vantage point, all at once: what each region sees, keyed by region
+   * in the order given.
+   */
+  public Map<String, List<NodeProbe>> probeFromEach(ClusterSpec spec, List<String> vantages) {
+    Map<String, List<Promise<NodeProbe>>> pending = new LinkedHashMap<>();
+    for (String vantage : vantages) {
+      List<Promise<NodeProbe>> fromHere = new ArrayList<>();
+      for (NodeSpec node : spec.nodes()) {
+        fromHere.add(Async.function(stubFor(vantage)::probe, node));
+      }
+      pending.put(vantage, fromHere);
+    }
+    Map<String, List<NodeProbe>> seen = new LinkedHashMap<>();
+    pending.forEach(
+        (vantage, promises) -> {
+          List<NodeProbe> probes = new ArrayList<>();
+          for (int i = 0; i < promises.size(); i++) {
+            probes.add(await(spec.nodes().get(i), vantage, promises.get(i)));
+          }
+          seen.put(vantage, probes);
+        });
+    return seen;
+  }
+
+  /**
+   * The regions whose workers judge the cluster's nodes: {@code health.vantagePoints}, or by
+   * default every region that holds a node, so a node's own region alone never decides.
+   */
+  public static List<String> vantagePoints(ClusterSpec spec) {
+    if (!spec.health().vantagePoints().isEmpty()) {
+      return spec.health().vantagePoints();
+    }
+    return spec.nodes().stream().map(NodeSpec::region).distinct().toList();
+  }
+
+  /** How many of {@code vantages} vantage points make a majority. */
+  public static int quorum(int vantages) {
+    return vantages / 2 + 1;
+  }
+
+  /**
+   * The probe's result; a probe that did not complete (no worker of {@code queueRegion} answered
+   * within the deadline, or it failed) is {@link NodeProbe#unknown}: the node may be fine.
+   */
+  private static NodeProbe await(NodeSpec node, String queueRegion, Promise<NodeProbe> probe) {
     try {
       return probe.get();
     } catch (ActivityFailure failure) {
       String cause =
           failure.getCause() == null ? failure.getMessage() : failure.getCause().getMessage();
-      return NodeProbe.unreachable(
+      return NodeProbe.unknown(
           node,
-          0,
           "probe did not complete on task queue "
-              + TaskQueues.forRegion(node.region())
-              + ": "
+              + TaskQueues.forRegion(queueRegion)
+              + " (is a worker of region "
+              + queueRegion
+              + " running?): "
               + cause);
     }
   }

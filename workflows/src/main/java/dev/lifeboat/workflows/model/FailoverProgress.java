@@ -14,6 +14,8 @@ import java.util.List;
  * @param estimatedLossBytes WAL the promotion would lose, once computed
  * @param budgetBytes the RPO budget it is compared with
  * @param fencing what fencing did so far
+ * @param approvalNeededBecause why the failover waits for an approval (the loss beyond the budget,
+ *     a fence that did not hold, a primary whose loss a quorum could not confirm); null otherwise
  */
 public record FailoverProgress(
     String cluster,
@@ -22,7 +24,8 @@ public record FailoverProgress(
     String candidate,
     long estimatedLossBytes,
     long budgetBytes,
-    List<FenceReport> fencing) {
+    List<FenceReport> fencing,
+    String approvalNeededBecause) {
 
   public FailoverProgress {
     fencing = fencing == null ? List.of() : List.copyOf(fencing);

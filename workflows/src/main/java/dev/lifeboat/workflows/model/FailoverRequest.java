@@ -17,6 +17,9 @@ package dev.lifeboat.workflows.model;
  * @param firstFailureAtMillis when the monitor saw the primary's first failed check (epoch ms), 0
  *     for a manual request; the RTO is measured from it
  * @param verdictAtMillis when the monitor judged the primary DOWN (epoch ms), 0 for manual
+ * @param approvalNeededBecause when set, the promotion waits for an approval whatever the estimated
+ *     loss, and this says why (for example: the primary's loss could not be confirmed by a quorum
+ *     of vantage points); null otherwise
  */
 public record FailoverRequest(
     String cluster,
@@ -27,7 +30,32 @@ public record FailoverRequest(
     String oldPrimary,
     String lastPrimaryLsn,
     long firstFailureAtMillis,
-    long verdictAtMillis) {
+    long verdictAtMillis,
+    String approvalNeededBecause) {
+
+  /** A request that needs no approval beyond the RPO budget's. */
+  public FailoverRequest(
+      String cluster,
+      String mode,
+      String targetRegion,
+      String reason,
+      String requestedBy,
+      String oldPrimary,
+      String lastPrimaryLsn,
+      long firstFailureAtMillis,
+      long verdictAtMillis) {
+    this(
+        cluster,
+        mode,
+        targetRegion,
+        reason,
+        requestedBy,
+        oldPrimary,
+        lastPrimaryLsn,
+        firstFailureAtMillis,
+        verdictAtMillis,
+        null);
+  }
 
   /** The primary is lost. */
   public static final String FAILOVER = "failover";
@@ -38,6 +66,21 @@ public record FailoverRequest(
   /** A manual request by an operator. */
   public static FailoverRequest manual(
       String cluster, String mode, String targetRegion, String reason, String requestedBy) {
-    return new FailoverRequest(cluster, mode, targetRegion, reason, requestedBy, null, null, 0, 0);
+    return manual(cluster, mode, targetRegion, null, reason, requestedBy);
+  }
+
+  /**
+   * A manual request naming the old primary, for a primary that is already gone: the workflow then
+   * need not find it.
+   */
+  public static FailoverRequest manual(
+      String cluster,
+      String mode,
+      String targetRegion,
+      String oldPrimary,
+      String reason,
+      String requestedBy) {
+    return new FailoverRequest(
+        cluster, mode, targetRegion, reason, requestedBy, oldPrimary, null, 0, 0, null);
   }
 }

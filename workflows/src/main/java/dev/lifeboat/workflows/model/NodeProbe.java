@@ -4,7 +4,9 @@ import java.util.List;
 
 /**
  * What one probe of one node saw. An unreachable node is a normal result ({@code reachable = false}
- * with the error), not an activity failure, so the workflow can count failures.
+ * with the error), not an activity failure, so the workflow can count failures. A probe that never
+ * came back (no worker of the vantage point's region answered in time) is {@code unknown}: it says
+ * nothing about the node, so it must never count as a failure of it.
  *
  * @param node node name
  * @param region node region
@@ -18,6 +20,7 @@ import java.util.List;
  * @param replicas on a primary the standbys streaming from it, else empty
  * @param latencyMillis round trip of connect plus the probe queries, in milliseconds
  * @param error why the node is unreachable, else null
+ * @param unknown whether the probe itself did not complete, so nothing is known of the node
  */
 public record NodeProbe(
     String node,
@@ -31,10 +34,67 @@ public record NodeProbe(
     String receiveLsn,
     List<ReplicationPeer> replicas,
     long latencyMillis,
-    String error) {
+    String error,
+    boolean unknown) {
 
   public NodeProbe {
     replicas = replicas == null ? List.of() : List.copyOf(replicas);
+  }
+
+  /** A probe that ran: the node answered, or it was seen not to. */
+  public NodeProbe(
+      String node,
+      String region,
+      boolean reachable,
+      NodeRole role,
+      String serverVersion,
+      String systemIdentifier,
+      long timeline,
+      String lsn,
+      String receiveLsn,
+      List<ReplicationPeer> replicas,
+      long latencyMillis,
+      String error) {
+    this(
+        node,
+        region,
+        reachable,
+        role,
+        serverVersion,
+        systemIdentifier,
+        timeline,
+        lsn,
+        receiveLsn,
+        replicas,
+        latencyMillis,
+        error,
+        false);
+  }
+
+  /** Whether the probe ran and could not reach the node: evidence that it is down. */
+  public boolean seenDown() {
+    return !reachable && !unknown;
+  }
+
+  /**
+   * Returns the probe that never came back: the vantage point's worker is gone or too slow, which
+   * says nothing about the node.
+   */
+  public static NodeProbe unknown(NodeSpec node, String why) {
+    return new NodeProbe(
+        node.name(),
+        node.region(),
+        false,
+        NodeRole.UNKNOWN,
+        null,
+        null,
+        0,
+        null,
+        null,
+        List.of(),
+        0,
+        why,
+        true);
   }
 
   /** Returns the probe of a node that could not be reached. */

@@ -44,6 +44,9 @@ final class ClusterActions {
   private final RunbookRequest request;
   private ClusterSpec spec;
 
+  /** The node this run promoted, or tried to: a promotion that failed may still have happened. */
+  private String promoted;
+
   ClusterActions(RunbookRequest request) {
     this.request = request;
   }
@@ -89,6 +92,7 @@ final class ClusterActions {
               : "would let " + node.name() + " take writes again";
         }
         if (!readOnly) {
+          refuseSecondPrimary(node);
           postgres(node, timeout).unfenceWrites(node);
           return node.name() + " takes writes again";
         }
@@ -99,6 +103,7 @@ final class ClusterActions {
         if (dryRun) {
           return "would promote " + node.name() + " with pg_promote() and prove it takes writes";
         }
+        promoted = node.name();
         PromotionResult result = postgres(node, timeout).promote(node);
         return node.name()
             + (result.alreadyPrimary() ? " already was the primary" : " promoted")
@@ -114,6 +119,29 @@ final class ClusterActions {
           throw new StepFailure(
               "postgres action '" + action + "' is not carried out by this interpreter", true);
     }
+  }
+
+  /**
+   * Once this run promoted a node, letting another node take writes again would make two primaries,
+   * whether as a step or as a rollback (a failed redirect, the rollback timer): it is refused, and
+   * the old primary stays fenced until it is rejoined as a standby.
+   */
+  private void refuseSecondPrimary(NodeSpec node) {
+    if (promoted == null
+        || promoted.equals(node.name())
+        || Workflow.getVersion("no-writes-after-promotion", Workflow.DEFAULT_VERSION, 1) < 1) {
+      return;
+    }
+    throw new StepFailure(
+        "refused: "
+            + promoted
+            + " was promoted in this run, so letting "
+            + node.name()
+            + " take writes again would make two primaries; it stays fenced. Rejoin it as a"
+            + " standby with 'lifeboat failover failback --cluster "
+            + request.cluster()
+            + "'",
+        true);
   }
 
   String traffic(RunbookStep step, Map<String, Object> with, Duration timeout, boolean dryRun) {

@@ -3,7 +3,11 @@ package dev.lifeboat.workflows.failover;
 import static dev.lifeboat.workflows.shared.Fixtures.SYDNEY;
 import static dev.lifeboat.workflows.shared.Fixtures.TOKYO;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.atLeast;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 import static org.mockito.Mockito.withSettings;
 
@@ -19,7 +23,10 @@ import dev.lifeboat.workflows.model.FailoverResult;
 import dev.lifeboat.workflows.model.HealthSettings;
 import dev.lifeboat.workflows.model.MonitorRequest;
 import dev.lifeboat.workflows.model.MonitorStatus;
+import dev.lifeboat.workflows.model.MonitoredNode;
 import dev.lifeboat.workflows.model.NodeProbe;
+import dev.lifeboat.workflows.model.NodeRole;
+import dev.lifeboat.workflows.model.NodeSpec;
 import dev.lifeboat.workflows.shared.Fixtures;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
@@ -101,24 +108,132 @@ class ClusterMonitorWorkflowTest {
 
   private final AtomicBoolean sydneyDown = new AtomicBoolean();
 
+  /** Sydney's worker is gone: every activity on the sydney queue fails. */
+  private final AtomicBoolean sydneyWorkerGone = new AtomicBoolean();
+
+  /** Tokyo was promoted (timeline 2) and sydney answers again as a primary on timeline 1. */
+  private final AtomicBoolean tokyoPromoted = new AtomicBoolean();
+
+  private PostgresActivities postgres;
+
   private void wire(TestWorkflowEnvironment env, Worker worker) {
     STARTED.clear();
     TopologyActivities topology =
         mock(TopologyActivities.class, withSettings().withoutAnnotations());
     when(topology.describeCluster("shop")).thenReturn(SHOP);
-    PostgresActivities postgres =
-        mock(PostgresActivities.class, withSettings().withoutAnnotations());
+    postgres = mock(PostgresActivities.class, withSettings().withoutAnnotations());
     when(postgres.probe(SYDNEY))
         .thenAnswer(
             i ->
                 sydneyDown.get()
                     ? NodeProbe.unreachable(SYDNEY, 1, "refused")
                     : Fixtures.lonelyPrimary(SYDNEY, "0/3000100"));
-    when(postgres.probe(TOKYO)).thenReturn(Fixtures.standby(TOKYO, "0/3000100"));
+    when(postgres.probe(TOKYO))
+        .thenAnswer(
+            i -> tokyoPromoted.get() ? onTimeline2(TOKYO) : Fixtures.standby(TOKYO, "0/3000100"));
+    PostgresActivities sydneyQueue =
+        mock(
+            PostgresActivities.class,
+            withSettings()
+                .withoutAnnotations()
+                .defaultAnswer(
+                    i -> {
+                      if (sydneyWorkerGone.get()) {
+                        throw new IllegalStateException("no worker");
+                      }
+                      return i.getMethod().invoke(postgres, i.getArguments());
+                    }));
     worker.registerActivitiesImplementations(topology);
-    env.newWorker(TaskQueues.forRegion("sydney")).registerActivitiesImplementations(postgres);
+    env.newWorker(TaskQueues.forRegion("sydney")).registerActivitiesImplementations(sydneyQueue);
     env.newWorker(TaskQueues.forRegion("tokyo")).registerActivitiesImplementations(postgres);
     env.start();
+  }
+
+  private static NodeProbe onTimeline2(NodeSpec node) {
+    NodeProbe p = Fixtures.lonelyPrimary(node, "0/5000000");
+    return new NodeProbe(
+        p.node(),
+        p.region(),
+        true,
+        NodeRole.PRIMARY,
+        p.serverVersion(),
+        p.systemIdentifier(),
+        2,
+        p.lsn(),
+        null,
+        List.of(),
+        2,
+        null);
+  }
+
+  @Test
+  void losingTheRegionsWorkerAloneNeverFailsOverAHealthyPrimary(
+      TestWorkflowEnvironment env, Worker worker, ClusterMonitorWorkflow monitor) {
+    wire(env, worker);
+    WorkflowClient.start(monitor::monitor, new MonitorRequest("shop"));
+    env.sleep(Duration.ofSeconds(2));
+    assertThat(monitor.status().primary()).isEqualTo("sydney");
+
+    sydneyWorkerGone.set(true);
+    env.sleep(Duration.ofSeconds(20));
+
+    assertThat(STARTED).isEmpty();
+    MonitoredNode sydney = monitor.status().nodes().get(0);
+    // Tokyo's vantage point still reaches it; sydney's own probes never come back.
+    assertThat(sydney.verdict()).isEqualTo(MonitoredNode.UP);
+    verify(postgres, never()).stopServer(any());
+  }
+
+  @Test
+  void aPrimaryDownWhereverItCanBeSeenButWithoutAQuorumWaitsForAnApproval(
+      TestWorkflowEnvironment env, Worker worker, ClusterMonitorWorkflow monitor) {
+    wire(env, worker);
+    WorkflowClient.start(monitor::monitor, new MonitorRequest("shop"));
+    env.sleep(Duration.ofSeconds(2));
+
+    // The whole region goes: its database and its worker.
+    sydneyDown.set(true);
+    sydneyWorkerGone.set(true);
+    env.sleep(Duration.ofSeconds(8));
+
+    assertThat(STARTED).hasSize(1);
+    FailoverRequest request = STARTED.get(0);
+    assertThat(request.oldPrimary()).isEqualTo("sydney");
+    assertThat(request.approvalNeededBecause())
+        .contains("probes from [sydney] never came back")
+        .contains("a crash cannot be told from a partition");
+  }
+
+  @Test
+  void aMonitorStartedWithoutAPrimaryStartsAFailoverThatWaitsForAnApproval(
+      TestWorkflowEnvironment env, Worker worker, ClusterMonitorWorkflow monitor) {
+    sydneyDown.set(true);
+    wire(env, worker);
+    WorkflowClient.start(monitor::monitor, new MonitorRequest("shop"));
+    env.sleep(Duration.ofSeconds(6));
+
+    assertThat(STARTED).hasSize(1);
+    FailoverRequest request = STARTED.get(0);
+    assertThat(request.oldPrimary()).isNull();
+    assertThat(request.approvalNeededBecause())
+        .contains("no node of shop has answered as primary")
+        .contains("standby tokyo last replayed 0/3000100");
+  }
+
+  @Test
+  void aDemotedPrimaryIsStoppedEveryTimeItComesBack(
+      TestWorkflowEnvironment env, Worker worker, ClusterMonitorWorkflow monitor) {
+    wire(env, worker);
+    tokyoPromoted.set(true);
+    WorkflowClient.start(monitor::monitor, new MonitorRequest("shop"));
+    env.sleep(Duration.ofMillis(2500));
+
+    assertThat(monitor.status().primary()).isEqualTo("tokyo");
+    // The fake never stops: sydney answers as a primary on timeline 1 every round, and every
+    // round it is stopped again, not just the first time.
+    verify(postgres, atLeast(2)).stopServer(SYDNEY);
+    assertThat(monitor.status().nodes().get(0).verdict()).isEqualTo(MonitoredNode.FENCED);
+    assertThat(STARTED).isEmpty();
   }
 
   @Test

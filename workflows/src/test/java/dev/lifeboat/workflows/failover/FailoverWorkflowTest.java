@@ -104,10 +104,25 @@ class FailoverWorkflowTest {
         .thenReturn(new FenceReport("pgbouncer bouncer", true, "redirected"));
     worker.registerActivitiesImplementations(topology);
     env.newWorker(TaskQueues.ORCHESTRATION).registerActivitiesImplementations(traffic);
-    env.newWorker(TaskQueues.forRegion("sydney")).registerActivitiesImplementations(postgres);
+    PostgresActivities sydneyQueue =
+        mock(
+            PostgresActivities.class,
+            withSettings()
+                .withoutAnnotations()
+                .defaultAnswer(
+                    i -> {
+                      if (sydneyWorkerGone) {
+                        throw new IllegalStateException("no worker in sydney");
+                      }
+                      return i.getMethod().invoke(postgres, i.getArguments());
+                    }));
+    env.newWorker(TaskQueues.forRegion("sydney")).registerActivitiesImplementations(sydneyQueue);
     env.newWorker(TaskQueues.forRegion("tokyo")).registerActivitiesImplementations(postgres);
     env.start();
   }
+
+  /** Every activity on sydney's queue fails, as if its worker were gone. */
+  private boolean sydneyWorkerGone;
 
   /** Sydney was seen at 0/3000100; tokyo received only 0/3000000: 256 bytes would be lost. */
   private static FailoverRequest sydneyLost() {
@@ -189,7 +204,8 @@ class FailoverWorkflowTest {
     assertThatThrownBy(() -> WorkflowStub.fromTyped(workflow).getResult(FailoverResult.class))
         .isInstanceOf(WorkflowFailedException.class)
         .rootCause()
-        .hasMessageContaining("nobody approved losing up to 256 bytes within PT1H");
+        .hasMessageContaining(
+            "nobody approved the failover within PT1H: the promotion would lose up to 256 bytes");
     verify(postgres, never()).promote(any());
   }
 
@@ -208,6 +224,59 @@ class FailoverWorkflowTest {
         .hasMessageContaining("tokyo in tokyo is not a healthy standby (unreachable: refused)")
         .extracting(e -> ((ApplicationFailure) e).getType())
         .isEqualTo(ErrorTypes.BAD_FAILOVER_TARGET);
+  }
+
+  @Test
+  void aLivePrimaryWhoseRegionsWorkerIsGoneIsNotProvenFencedAndWaitsForAnApproval(
+      TestWorkflowEnvironment env, Worker worker, FailoverWorkflow workflow) {
+    wire(env, worker, ASYNC, tokyoAt("0/3000100"));
+    when(postgres.probe(SYDNEY)).thenReturn(Fixtures.lonelyPrimary(SYDNEY, "0/3000100"));
+    sydneyWorkerGone = true;
+    WorkflowClient.start(
+        workflow::failover,
+        FailoverRequest.manual("shop", FailoverRequest.FAILOVER, "tokyo", "drill", "ana"));
+    awaitStep(env, workflow, "awaiting-approval");
+
+    assertThat(workflow.progress().approvalNeededBecause())
+        .contains("the fence of the old primary did not hold")
+        .contains("sydney was neither stopped")
+        .contains("tokyo: reached");
+    verify(postgres, never()).promote(any());
+    workflow.decide(new FailoverApproval("ana", false, 0, "sydney is fine"));
+    assertThatThrownBy(() -> WorkflowStub.fromTyped(workflow).getResult(FailoverResult.class))
+        .rootCause()
+        .hasMessageContaining("rejected by ana");
+    verify(postgres, never()).promote(any());
+  }
+
+  @Test
+  void aPrimaryThatIsAlreadyGoneIsFoundWithoutBeingNamed(
+      TestWorkflowEnvironment env, Worker worker, FailoverWorkflow workflow) {
+    wire(env, worker, ASYNC, tokyoAt("0/3000100"));
+
+    FailoverResult result =
+        workflow.failover(
+            FailoverRequest.manual("shop", FailoverRequest.FAILOVER, null, "sydney lost", "ana"));
+
+    assertThat(result.oldPrimary()).isEqualTo("sydney");
+    assertThat(result.newPrimary()).isEqualTo("tokyo");
+    // Both vantage points saw it unreachable: the fence held without an approval.
+    assertThat(result.approvedBy()).isNull();
+  }
+
+  @Test
+  void aNamedOldPrimaryThatAnswersAsAStandbyIsRefused(
+      TestWorkflowEnvironment env, Worker worker, FailoverWorkflow workflow) {
+    wire(env, worker, ASYNC, tokyoAt("0/3000100"));
+
+    assertThatThrownBy(
+            () ->
+                workflow.failover(
+                    FailoverRequest.manual(
+                        "shop", FailoverRequest.FAILOVER, null, "tokyo", "oops", "ana")))
+        .rootCause()
+        .hasMessageContaining("tokyo answers as a standby, so it is not the old primary of shop");
+    verify(postgres, never()).promote(any());
   }
 
   private static void awaitStep(

@@ -7,7 +7,10 @@ import static dev.lifeboat.workflows.runbook.Steps.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
+import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 import static org.mockito.Mockito.withSettings;
 
@@ -883,6 +886,59 @@ class RunbookWorkflowTest {
     assertThat(stepOf(result, "redirect").output())
         .isEqualTo("pgbouncer: -> 127.0.0.1:55433, resumed");
     assertThat(steps.executed()).containsExactly("top");
+  }
+
+  @Test
+  void aRollbackAfterAPromotionNeverLetsTheFencedOldPrimaryTakeWritesAgain(
+      TestWorkflowEnvironment env) {
+    PostgresActivities pg = mock(PostgresActivities.class, withSettings().withoutAnnotations());
+    when(pg.fenceWrites(Fixtures.SYDNEY))
+        .thenReturn(new FenceReport("writes on sydney", true, "stopped"));
+    when(pg.promote(Fixtures.TOKYO))
+        .thenReturn(new PromotionResult("tokyo", "0/5000100", 2, 140, false));
+    TrafficActivities traffic = mock(TrafficActivities.class, withSettings().withoutAnnotations());
+    when(traffic.redirect(PGBOUNCER, Fixtures.TOKYO, Fixtures.SHOP.nodes()))
+        .thenThrow(new IllegalStateException("pgbouncer does not answer"));
+    env.newWorker(TaskQueues.forRegion("sydney")).registerActivitiesImplementations(pg);
+    env.newWorker(TaskQueues.forRegion("tokyo")).registerActivitiesImplementations(pg);
+    env.newWorker(TaskQueues.ORCHESTRATION).registerActivitiesImplementations(traffic);
+    Runbook runbook =
+        runbook(
+            "failover",
+            List.of(
+                step("stop-writes")
+                    .type(StepTypes.POSTGRES)
+                    .with(Map.of("action", "set-read-only", "target", "sydney", "readOnly", true))
+                    .rollback(
+                        step("allow-writes")
+                            .type(StepTypes.POSTGRES)
+                            .with(
+                                Map.of(
+                                    "action",
+                                    "set-read-only",
+                                    "target",
+                                    "sydney",
+                                    "readOnly",
+                                    false))
+                            .build())
+                    .build(),
+                step("promote")
+                    .type(StepTypes.POSTGRES)
+                    .with(Map.of("action", "promote", "target", "tokyo"))
+                    .build(),
+                step("redirect")
+                    .type(StepTypes.TRAFFIC)
+                    .onFailure(OnFailure.ROLLBACK)
+                    .with(Map.of("action", "retarget", "endpoint", "pgbouncer", "target", "tokyo"))
+                    .build()));
+
+    RunbookResult result = result(start(env, live(runbook)));
+
+    assertThat(result.outcome()).isEqualTo(RunbookResult.ROLLED_BACK);
+    assertThat(stepOf(result, "stop-writes.rollback.allow-writes").error())
+        .contains("tokyo was promoted in this run")
+        .contains("would make two primaries");
+    verify(pg, never()).unfenceWrites(any());
   }
 
   @Test
