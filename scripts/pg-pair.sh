@@ -5,6 +5,10 @@
 #
 # Usage: pg-pair.sh up NAME EAST_PORT WEST_PORT BOUNCER_PORT [--sync]
 #        pg-pair.sh down NAME
+#        pg-pair.sh crash|start|stall|resume|running NAME NODE
+# The node faults, for tests: crash (SIGKILL of the postmaster), start (as an init system would,
+# with whatever configuration the node has), stall (SIGSTOP of the postmaster and its children),
+# resume (SIGCONT), running (prints "running" or "stopped").
 # `up` prints the state folder; its data directories are <folder>/east and <folder>/west, the
 # PgBouncer file <folder>/pgbouncer.ini. Passwords are the stack's secrets pg-shop (postgres),
 # pg-replicator (replicator), pg-shop-app (app user "shop") and pgbouncer-admin.
@@ -112,6 +116,7 @@ down() {
   fi
   for node in east west; do
     if [[ -f "$dir/$node/postmaster.pid" ]]; then
+      signal_node "$name" "$node" CONT
       as_pg "$bin/pg_ctl" -D "$dir/$node" -m immediate -w -t 30 stop >/dev/null 2>&1 ||
         kill -9 "$(head -n1 "$dir/$node/postmaster.pid")" 2>/dev/null || true
     fi
@@ -119,8 +124,68 @@ down() {
   rm -rf "$dir"
 }
 
+postmaster_of() {
+  local file
+  file="$(pair_dir "$1")/$2/postmaster.pid"
+  [[ -f "$file" ]] && head -n1 "$file"
+}
+
+# Whether the node's postmaster lives (a zombie or a missing process does not).
+node_running() {
+  local pid state
+  pid="$(postmaster_of "$1" "$2")" || return 1
+  [[ -r "/proc/$pid/stat" ]] || return 1
+  state="$(sed -E 's/.*\) (.).*/\1/' "/proc/$pid/stat")"
+  [[ "$state" != Z && "$state" != X ]]
+}
+
+signal_node() {
+  local name="$1" node="$2" signal="$3" pid
+  pid="$(postmaster_of "$name" "$node")" || return 0
+  pkill "-$signal" -P "$pid" 2>/dev/null || true
+  kill "-$signal" "$pid" 2>/dev/null || true
+}
+
+# SIGKILL of the postmaster and its children, as a crash of the host would end them; returns once
+# none of them is left, not even as a zombie (PostgreSQL's lock file check takes a zombie for a
+# running postmaster), so the node can be started again at once.
+crash_node() {
+  local pid kids p
+  pid="$(postmaster_of "$1" "$2")" || return 0
+  kids="$(pgrep -P "$pid" || true)"
+  # shellcheck disable=SC2086
+  kill -KILL "$pid" $kids 2>/dev/null || true
+  for _ in $(seq 1 100); do
+    local alive=0
+    for p in $pid $kids; do
+      [[ -e "/proc/$p" ]] && alive=1
+    done
+    [[ "$alive" == 0 ]] && return 0
+    sleep 0.1
+  done
+  log "node $2 of pair $1: a process is still not reaped 10 s after SIGKILL"
+}
+
+node_action() {
+  local action="$1" name="$2" node="$3" dir
+  [[ "$node" == east || "$node" == west ]] || die "usage: pg-pair.sh $action NAME east|west"
+  dir="$(pair_dir "$name")"
+  [[ -d "$dir" ]] || die "pair $name does not exist"
+  case "$action" in
+    crash) crash_node "$name" "$node" ;;
+    stall) signal_node "$name" "$node" STOP ;;
+    resume) signal_node "$name" "$node" CONT ;;
+    start)
+      node_running "$name" "$node" && return 0
+      as_pg "$(pg_bindir)/pg_ctl" -D "$dir/$node" -l "$dir/$node.log" -w -t 60 start >/dev/null ||
+        die "$node did not start: $(tail -n 5 "$dir/$node.log" | tr "\n" " ")" ;;
+    running) if node_running "$name" "$node"; then echo running; else echo stopped; fi ;;
+  esac
+}
+
 case "${1:-}" in
   up) shift; up "$@" ;;
   down) shift; down "$@" ;;
-  *) echo "usage: pg-pair.sh up NAME EAST_PORT WEST_PORT BOUNCER_PORT [--sync] | down NAME" >&2; exit 2 ;;
+  crash|start|stall|resume|running) node_action "$@" ;;
+  *) echo "usage: pg-pair.sh up NAME EAST_PORT WEST_PORT BOUNCER_PORT [--sync] | down NAME | crash|start|stall|resume|running NAME NODE" >&2; exit 2 ;;
 esac

@@ -101,6 +101,8 @@ final class PgPair implements AutoCloseable {
     props.setProperty(
         "password", Files.readString(RealStack.config().secretsDir().resolve("pg-shop")).strip());
     props.setProperty("connectTimeout", "3");
+    // A stalled (SIGSTOPped) server accepts the TCP connection and never answers the login.
+    props.setProperty("loginTimeout", "3");
     return DriverManager.getConnection(
         "jdbc:postgresql://127.0.0.1:" + port + "/" + database, props);
   }

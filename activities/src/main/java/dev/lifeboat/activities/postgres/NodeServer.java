@@ -152,6 +152,36 @@ final class NodeServer {
     }
   }
 
+  /** Lifeboat's mark beside a {@code standby.signal} that it wrote to fence a demoted primary. */
+  static final String DEMOTION_MARKER = "lifeboat.demoted";
+
+  /**
+   * Leaves the stopped server demoted on disk: a {@code standby.signal} makes any later start a
+   * start in recovery, which no client can turn into a writable primary. The marker says Lifeboat
+   * wrote it, so only Lifeboat's own undo removes it.
+   */
+  void demoteOnDisk(String why) throws IOException {
+    Path signal = directory.resolve("standby.signal");
+    Path marker = directory.resolve(DEMOTION_MARKER);
+    if (!Files.exists(signal)) {
+      Files.writeString(marker, why + "\n", StandardCharsets.UTF_8);
+      Files.write(signal, new byte[0]);
+      PgProcesses.handOver(signal);
+      PgProcesses.handOver(marker);
+    }
+  }
+
+  /** Removes a demotion that Lifeboat left on disk; returns whether there was one. */
+  boolean liftDemotion() throws IOException {
+    Path marker = directory.resolve(DEMOTION_MARKER);
+    if (!Files.exists(marker)) {
+      return false;
+    }
+    Files.deleteIfExists(directory.resolve("standby.signal"));
+    Files.delete(marker);
+    return true;
+  }
+
   /** Starts the server and waits until it accepts connections; a running server is left alone. */
   void start() throws IOException {
     if (running()) {

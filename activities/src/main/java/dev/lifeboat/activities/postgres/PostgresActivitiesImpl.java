@@ -93,6 +93,35 @@ public final class PostgresActivitiesImpl implements PostgresActivities {
   }
 
   @Override
+  public FenceReport stopAndDemote(NodeSpec node) {
+    NodeServer server = new NodeServer(node);
+    try {
+      boolean was = server.stop();
+      server.demoteOnDisk(
+          "stopped and demoted by Lifeboat at "
+              + java.time.Instant.now()
+              + "; rejoin it with lifeboat failover failback");
+      return new FenceReport(
+          "server " + node.name(),
+          true,
+          (was ? "stopped" : "was not running") + "; demoted on disk (standby.signal)");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot stop and demote node " + node.name(), e);
+    }
+  }
+
+  @Override
+  public void liftDemotionAndStart(NodeSpec node) {
+    NodeServer server = new NodeServer(node);
+    try {
+      server.liftDemotion();
+      server.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start node " + node.name(), e);
+    }
+  }
+
+  @Override
   public void startServer(NodeSpec node) {
     try {
       new NodeServer(node).start();

@@ -87,6 +87,8 @@ final class StandbySetup {
     }
     Activity.getExecutionContext().heartbeat("stopping " + node.name());
     server.stop();
+    // pg_rewind's crash recovery runs a single-user server, which refuses standby mode.
+    server.liftDemotion();
     Map<Path, byte[]> ownConfig = readOwnConfig(server.directory());
     String method;
     String detail;

@@ -61,6 +61,28 @@ public interface PostgresActivities {
   boolean stopServer(NodeSpec node);
 
   /**
+   * The fence a client cannot undo: stops a node's server (as {@link #stopServer}, and a stalled
+   * one with SIGKILL) and leaves it demoted on disk ({@code standby.signal} with a Lifeboat
+   * marker), so whatever starts it again, an init system or a person, starts a server in recovery
+   * that takes no write. Idempotent: a server that does not run is only demoted on disk. Runs on
+   * the node's host.
+   *
+   * @param node the node
+   * @return what was done, as layer {@code server <node>}
+   */
+  @ActivityMethod
+  FenceReport stopAndDemote(NodeSpec node);
+
+  /**
+   * Undoes {@link #stopAndDemote} for a failover that promoted nothing: removes the demotion that
+   * Lifeboat left on disk (never a {@code standby.signal} it did not write) and starts the server.
+   *
+   * @param node the node
+   */
+  @ActivityMethod
+  void liftDemotionAndStart(NodeSpec node);
+
+  /**
    * Starts a node's server with {@code pg_ctl start} and waits until it accepts connections.
    * Idempotent: a running server is left alone.
    *

@@ -9,12 +9,14 @@ import io.temporal.workflow.WorkflowMethod;
 
 /**
  * Watches a cluster: every {@code health.interval} it probes every node from each vantage point
- * (each node's own region when none are configured). A node is DOWN after {@code
- * health.failuresBeforeDown} consecutive failures seen from every vantage point. When the primary
- * is DOWN and automatic failover is on and not paused, it starts {@code FailoverWorkflow} (id
- * {@code failover-<cluster>}) with the measured first-failure time, so the failover's RTO counts
- * detection. A node that answers as primary on an older timeline than the current primary's (a
- * demoted primary restarted) has its writes fenced at once.
+ * (every region that holds a node when none are configured). A probe that never came back is
+ * unknown, never a failure. A node is DOWN after {@code health.failuresBeforeDown} consecutive
+ * failures seen from a quorum of vantage points. When the primary is DOWN and automatic failover is
+ * on and not paused, it starts {@code FailoverWorkflow} (id {@code failover-<cluster>}) with the
+ * measured first-failure time, so the failover's RTO counts detection; when the primary is down
+ * only where probes came back, too few for a quorum, or no node has answered as primary, the
+ * failover it starts waits for an approval. A node that answers as primary on an older timeline
+ * than the current primary's (a demoted primary restarted) is stopped every time it comes back.
  *
  * <p>One long-running workflow, not one per probe; it continues as new before its history grows
  * large, carrying its state.

@@ -9,6 +9,7 @@ import dev.lifeboat.workflows.health.RegionalProbes;
 import dev.lifeboat.workflows.model.ClusterSpec;
 import dev.lifeboat.workflows.model.FailoverRequest;
 import dev.lifeboat.workflows.model.FailoverResult;
+import dev.lifeboat.workflows.model.FenceReport;
 import dev.lifeboat.workflows.model.Lsn;
 import dev.lifeboat.workflows.model.MonitorRequest;
 import dev.lifeboat.workflows.model.MonitorState;
@@ -77,6 +78,9 @@ public class ClusterMonitorWorkflowImpl implements ClusterMonitorWorkflow {
   private Map<String, List<NodeProbe>> lastSeen = Map.of();
   private int roundsWithoutPrimary;
 
+  /** Fenced nodes demoted on disk while down; cleared when one answers again. */
+  private final Set<String> demotedOnDisk = new LinkedHashSet<>();
+
   @Override
   public void monitor(MonitorRequest request) {
     if (request == null || request.cluster() == null || request.cluster().isBlank()) {
@@ -136,6 +140,9 @@ public class ClusterMonitorWorkflowImpl implements ClusterMonitorWorkflow {
       checkedAt = Workflow.currentTimeMillis();
       judge(seen);
       fenceReturnedPrimaries(seen);
+      if (quorumRules) {
+        demoteAbsentOldPrimaries(seen);
+      }
       collectFailover();
       maybeFailOver();
       report();
@@ -276,13 +283,44 @@ public class ClusterMonitorWorkflowImpl implements ClusterMonitorWorkflow {
   }
 
   /**
+   * A replaced primary that is down now is demoted on disk through its region's worker, once per
+   * absence, so whatever restarts it starts a server in recovery: it never takes a write, not even
+   * for the one round before the monitor would see it and stop it.
+   */
+  private void demoteAbsentOldPrimaries(Map<String, List<NodeProbe>> seen) {
+    for (String name : List.copyOf(fenced)) {
+      NodeProbe probe = latest(seen, name);
+      if (probe == null || probe.reachable() || demotedOnDisk.contains(name)) {
+        if (probe != null && probe.reachable()) {
+          demotedOnDisk.remove(name);
+        }
+        continue;
+      }
+      NodeSpec node = spec.node(name);
+      if (node == null || node.dataDir() == null) {
+        // Nothing to demote on disk without its data directory; the monitor still stops it.
+        demotedOnDisk.add(name);
+        continue;
+      }
+      try {
+        FenceReport report = fencer(node.region()).stopAndDemote(node);
+        demotedOnDisk.add(name);
+        log.info("{}: {} is down; {}", cluster, name, report == null ? "demoted" : report.detail());
+      } catch (TemporalFailure e) {
+        // Its host's worker is gone too: try again next round.
+        log.warn("{}: could not demote {} on disk yet: {}", cluster, name, e.getMessage());
+      }
+    }
+  }
+
+  /**
    * Stops a demoted primary through its own region's worker; when that worker does not answer,
    * fences its writes and ends its sessions from a vantage point that reaches it, until the stop
    * can be done in a later round.
    */
   private void stopStalePrimary(NodeSpec node, Map<String, List<NodeProbe>> seen) {
     try {
-      fencer(node.region()).stopServer(node);
+      fencer(node.region()).stopAndDemote(node);
       return;
     } catch (TemporalFailure e) {
       log.error(
@@ -312,6 +350,10 @@ public class ClusterMonitorWorkflowImpl implements ClusterMonitorWorkflow {
     }
     try {
       FailoverResult result = runningFailover.get();
+      if (quorumRules && !result.oldPrimary().equals(result.newPrimary())) {
+        // Kept fenced until it streams as a standby again.
+        fenced.add(result.oldPrimary());
+      }
       primary = result.newPrimary();
       primaryTimeline = 0;
       log.info("{}: failover done, {} is primary", cluster, primary);

@@ -59,6 +59,13 @@ public class FailoverWorkflowImpl implements FailoverWorkflow {
   private final Map<String, FenceReport> holds = new HashMap<>();
   private boolean awaitingApproval;
   private String approvalNeededBecause;
+
+  /**
+   * Runs started before this rule promoted whether or not the fence held, and stopped without
+   * demoting on disk; they keep doing so on replay.
+   */
+  private boolean fenceMustHold;
+
   private FailoverApproval decision;
 
   @Override
@@ -72,8 +79,7 @@ public class FailoverWorkflowImpl implements FailoverWorkflow {
         DrSearchAttributes.KIND.valueSet(DrSearchAttributes.KIND_FAILOVER),
         DrSearchAttributes.OUTCOME.valueSet("running"));
 
-    boolean fenceMustHold =
-        Workflow.getVersion("fence-must-hold", Workflow.DEFAULT_VERSION, 1) >= 1;
+    fenceMustHold = Workflow.getVersion("fence-must-hold", Workflow.DEFAULT_VERSION, 1) >= 1;
     ClusterSpec spec = topology.describeCluster(cluster);
     budget = spec.failover().rpoBudgetBytes();
     boolean synchronous = ClusterSpec.SYNCHRONOUS.equals(spec.replication());
@@ -328,6 +334,14 @@ public class FailoverWorkflowImpl implements FailoverWorkflow {
       fencing.add(new FenceReport("server " + oldPrimary.name(), false, "no dataDir configured"));
       return;
     }
+    if (fenceMustHold) {
+      // Stopped and demoted on disk: whatever starts it again starts a server in recovery.
+      saga.addCompensation(() -> slow(oldPrimary).liftDemotionAndStart(oldPrimary));
+      fencing.add(
+          bestEffort(
+              "server " + oldPrimary.name(), () -> quick(oldPrimary).stopAndDemote(oldPrimary)));
+      return;
+    }
     saga.addCompensation(() -> slow(oldPrimary).startServer(oldPrimary));
     fencing.add(
         bestEffort(
@@ -469,6 +483,19 @@ public class FailoverWorkflowImpl implements FailoverWorkflow {
    */
   private NodeSpec oldPrimary(ClusterSpec spec, Inspection seen, FailoverRequest request) {
     NodeProbe live = Primaries.newest(seen.merged()).orElse(null);
+    if (live != null && request.oldPrimary() != null && !live.node().equals(request.oldPrimary())) {
+      // A request to replace one node must never fence another that answers as the primary: the
+      // requester's view (a monitor's, say) is out of date.
+      throw fail(
+          "the request replaces "
+              + request.oldPrimary()
+              + ", but "
+              + live.node()
+              + " answers as the primary (timeline "
+              + live.timeline()
+              + "); nothing was fenced",
+          ErrorTypes.BAD_FAILOVER_TARGET);
+    }
     String name = live != null ? live.node() : request.oldPrimary();
     if (name == null) {
       List<String> notStandbys = seen.notStandbys();

@@ -10,8 +10,8 @@ import java.util.List;
  * @param failuresBeforeDown consecutive failed probes of a node before it is judged DOWN
  * @param probeTimeoutMillis how long one probe may take, connection included, before it counts as a
  *     failure
- * @param vantagePoints regions whose workers probe every node; a DOWN verdict needs all of them to
- *     agree. Empty means each node is probed from its own region only
+ * @param vantagePoints regions whose workers probe every node; a DOWN verdict needs a majority of
+ *     them to see the node fail. Empty means every region that holds a node of the cluster
  */
 public record HealthSettings(
     long intervalMillis,

@@ -181,7 +181,7 @@ class ClusterMonitorWorkflowTest {
     MonitoredNode sydney = monitor.status().nodes().get(0);
     // Tokyo's vantage point still reaches it; sydney's own probes never come back.
     assertThat(sydney.verdict()).isEqualTo(MonitoredNode.UP);
-    verify(postgres, never()).stopServer(any());
+    verify(postgres, never()).stopAndDemote(any());
   }
 
   @Test
@@ -231,7 +231,7 @@ class ClusterMonitorWorkflowTest {
     assertThat(monitor.status().primary()).isEqualTo("tokyo");
     // The fake never stops: sydney answers as a primary on timeline 1 every round, and every
     // round it is stopped again, not just the first time.
-    verify(postgres, atLeast(2)).stopServer(SYDNEY);
+    verify(postgres, atLeast(2)).stopAndDemote(SYDNEY);
     assertThat(monitor.status().nodes().get(0).verdict()).isEqualTo(MonitoredNode.FENCED);
     assertThat(STARTED).isEmpty();
   }

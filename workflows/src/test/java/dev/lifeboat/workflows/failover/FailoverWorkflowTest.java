@@ -265,6 +265,21 @@ class FailoverWorkflowTest {
   }
 
   @Test
+  void aRequestToReplaceANodeNeverFencesAnotherThatAnswersAsThePrimary(
+      TestWorkflowEnvironment env, Worker worker, FailoverWorkflow workflow) {
+    wire(env, worker, ASYNC, Fixtures.lonelyPrimary(TOKYO, "0/3000100"));
+    when(postgres.probe(SYDNEY)).thenReturn(Fixtures.standby(SYDNEY, "0/3000100"));
+
+    // A monitor whose view is out of date asks to replace sydney; tokyo is the live primary.
+    assertThatThrownBy(() -> workflow.failover(sydneyLost()))
+        .rootCause()
+        .hasMessageContaining("the request replaces sydney, but tokyo answers as the primary");
+    verify(postgres, never()).fenceWrites(any());
+    verify(postgres, never()).stopAndDemote(any());
+    verify(traffic, never()).hold(any(), any());
+  }
+
+  @Test
   void aNamedOldPrimaryThatAnswersAsAStandbyIsRefused(
       TestWorkflowEnvironment env, Worker worker, FailoverWorkflow workflow) {
     wire(env, worker, ASYNC, tokyoAt("0/3000100"));

@@ -1,0 +1,395 @@
+package dev.lifeboat.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lifeboat.config.LifeboatConfig;
+import dev.lifeboat.workflows.common.TaskQueues;
+import dev.lifeboat.workflows.failover.ClusterMonitorWorkflow;
+import dev.lifeboat.workflows.failover.FailoverWorkflow;
+import dev.lifeboat.workflows.model.FailoverApproval;
+import dev.lifeboat.workflows.model.FailoverProgress;
+import dev.lifeboat.workflows.model.FailoverResult;
+import dev.lifeboat.workflows.model.MonitorRequest;
+import dev.lifeboat.workflows.model.MonitorStatus;
+import dev.lifeboat.workflows.model.MonitoredNode;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The faults that made split brains, on a real pair with one worker process per region, as the
+ * issue's reproduction had it: the loss of one region's worker alone (its database healthy) never
+ * fails over; the loss of the whole region (database and worker) waits for an approval, then
+ * promotes once; a demoted primary restarted behind Lifeboat's back is stopped every time. A
+ * client-side write log checks that no acknowledged write is lost, and a sampler that at no sampled
+ * instant two nodes take a plain write. The tests run in order on one pair.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SplitBrainIT {
+
+  private static final String PAIR = "brain";
+  private static final int EAST = 56551;
+  private static final int WEST = 56552;
+  private static final int BOUNCER = 56553;
+
+  @TempDir static Path logs;
+
+  private static PgPair pair;
+  private static Path eastConfig;
+  private static Path westConfig;
+  private static WorkflowServiceStubs service;
+  private static WorkflowClient client;
+  private static String namespace;
+  private static WorkerProcess eastWorker;
+  private static WorkerProcess westWorker;
+  private static WritableSampler sampler;
+  private static WriteLog writes;
+
+  @BeforeAll
+  static void up() throws Exception {
+    LifeboatConfig stack = RealStack.config();
+    namespace = stack.temporal().namespace();
+    service =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder().setTarget(stack.temporal().address()).build());
+    client =
+        WorkflowClient.newInstance(
+            service, WorkflowClientOptions.newBuilder().setNamespace(namespace).build());
+    // A monitor, failover or worker of this pair left by an aborted run would act on the new pair.
+    new ProcessBuilder("pkill", "-f", "lifeboat-worker.jar .*/brain-(east|west).yaml")
+        .start()
+        .waitFor();
+    terminate(ClusterMonitorWorkflow.workflowId(PAIR), "left by an earlier run");
+    terminate(FailoverWorkflow.workflowId(PAIR), "left by an earlier run");
+    pair = PgPair.up(PAIR, EAST, WEST, BOUNCER, false);
+    eastConfig = config("brain-east");
+    westConfig = config("brain-west");
+    eastWorker = WorkerProcess.start(eastConfig, Map.of(), logs);
+    westWorker = WorkerProcess.start(westConfig, Map.of(), logs);
+    sampler = WritableSampler.start("postgres", EAST, 200, 3_000, EAST, WEST);
+    writes = WriteLog.start(EAST, "postgres", 5_000);
+  }
+
+  /** Each worker serves one region (and the orchestration queue), as on two hosts. */
+  private static Path config(String region) throws Exception {
+    Path file = logs.resolve(region + ".yaml");
+    Files.writeString(
+        file,
+        PgPair.header(RealStack.config(), region)
+            + "  brain:\n    replication: asynchronous\n"
+            + "    health: {interval: 1s, failuresBeforeDown: 2, probeTimeout: 3s}\n"
+            + "    failover: {automatic: true, rpoBudgetBytes: 16777216, escalateAfter: 2m,"
+            + " approvalTimeout: 5m}\n"
+            + "    traffic:\n"
+            + pair.bouncerEndpoint("      ")
+            + "    nodes:\n"
+            + pair.nodes("      ", "brain"));
+    return file;
+  }
+
+  @AfterAll
+  static void down() throws Exception {
+    try {
+      if (writes != null) {
+        writes.close();
+      }
+      if (sampler != null) {
+        sampler.close();
+      }
+      if (client != null) {
+        terminate(ClusterMonitorWorkflow.workflowId(PAIR), "test over");
+        terminate(FailoverWorkflow.workflowId(PAIR), "test over");
+      }
+      for (WorkerProcess w : new WorkerProcess[] {eastWorker, westWorker}) {
+        if (w != null) {
+          w.close();
+        }
+      }
+    } finally {
+      if (service != null) {
+        service.shutdown();
+      }
+      if (pair != null) {
+        pair.close();
+      }
+    }
+  }
+
+  @Test
+  @Order(1)
+  void losingOnlyThePrimaryRegionsWorkerNeverFailsOverTheHealthyPrimary() throws Exception {
+    long startedAt = System.currentTimeMillis() / 1000 * 1000;
+    WorkflowClient.start(monitor()::monitor, new MonitorRequest(PAIR));
+    await("the monitor sees east as primary", Duration.ofSeconds(90), () -> roundsSeen(3));
+    assertThat(status().primary()).isEqualTo("east");
+
+    eastWorker.kill();
+    long roundsAtKill = status().rounds();
+    // Ten rounds at least, five times what a DOWN verdict needs.
+    await(
+        "ten rounds without east's worker",
+        Duration.ofSeconds(90),
+        () -> roundsSeen(roundsAtKill + 10));
+
+    MonitorStatus status = status();
+    assertThat(status.primary()).isEqualTo("east");
+    assertThat(node(status, "east").verdict())
+        .as("west's worker still reaches east; east's own probes never come back")
+        .isEqualTo(MonitoredNode.UP);
+    assertThat(failoverStartedSince(startedAt)).as("no failover was started").isFalse();
+    assertThat(primaries()).containsExactly(EAST);
+    assertThat(sampler.splitBrains()).isEmpty();
+    assertThat(writes.missingOn(EAST)).isEmpty();
+  }
+
+  @Test
+  @Order(2)
+  void losingTheWholeRegionWaitsForAnApprovalThenPromotesOnce() throws Exception {
+    // Nothing acknowledged may be lost: stop writing and let west replay everything first.
+    writes.stop();
+    waitForWestToReplayEast();
+    int acknowledged = writes.acknowledgedCount();
+    assertThat(acknowledged).isPositive();
+
+    PgPair.script("crash", PAIR, "east");
+
+    FailoverWorkflow failover =
+        client.newWorkflowStub(FailoverWorkflow.class, FailoverWorkflow.workflowId(PAIR));
+    await(
+        "the monitor's failover waits for an approval",
+        Duration.ofSeconds(120),
+        () -> "awaiting-approval".equals(stepOf(failover)));
+    FailoverProgress progress = failover.progress();
+    assertThat(progress.oldPrimary()).isEqualTo("east");
+    assertThat(progress.approvalNeededBecause())
+        .contains("never came back")
+        .contains("a crash cannot be told from a partition");
+    assertThat(primaries()).as("nothing promoted before the approval").isEmpty();
+
+    failover.decide(
+        new FailoverApproval("ana", true, progress.estimatedLossBytes(), "east's region is gone"));
+    FailoverResult result =
+        WorkflowStub.fromTyped(failover).getResult(3, TimeUnit.MINUTES, FailoverResult.class);
+
+    assertThat(result.newPrimary()).isEqualTo("west");
+    assertThat(result.approvedBy()).isEqualTo("ana");
+    assertThat(primaries()).containsExactly(WEST);
+    assertThat(writes.missingOn(WEST)).as("acknowledged writes lost").isEmpty();
+    assertThat(sampler.splitBrains()).isEmpty();
+  }
+
+  @Test
+  @Order(3)
+  void theReplacedPrimaryIsDemotedOnDiskSoARestartCannotTakeAWriteEvenFromAClientThatUndoes()
+      throws Exception {
+    eastWorker = WorkerProcess.start(eastConfig, Map.of(), logs);
+    Path marker = pair.dir.resolve("east/lifeboat.demoted");
+    await(
+        "the monitor demotes the absent east on disk once its host's worker is back",
+        Duration.ofSeconds(90),
+        () -> Files.exists(marker));
+
+    PgPair.script("start", PAIR, "east");
+
+    assertThat(inRecovery(EAST)).as("east restarted as a server in recovery").isTrue();
+    assertThat(undoAndWrite(EAST))
+        .as("a client that turns read-only off and writes")
+        .containsAnyOf("read-only transaction", "during recovery");
+    assertThat(primaries()).containsExactly(WEST);
+    sampler.close();
+    assertThat(sampler.splitBrains()).isEmpty();
+    assertThat(sampler.writableCounts()).as("the sampler saw writable nodes").containsKey(WEST);
+  }
+
+  @Test
+  @Order(4)
+  void aDemotedPrimaryStartedAsAPrimaryByHandIsStoppedEveryTime() throws Exception {
+    for (int time = 1; time <= 2; time++) {
+      // Someone removes the demotion and starts it: it answers as a primary on the old timeline.
+      PgPair.script("crash", PAIR, "east");
+      await("east is down", Duration.ofSeconds(30), () -> isStopped("east"));
+      Files.deleteIfExists(pair.dir.resolve("east/standby.signal"));
+      Files.deleteIfExists(pair.dir.resolve("east/lifeboat.demoted"));
+      PgPair.script("start", PAIR, "east");
+      assertThat(inRecovery(EAST)).as("east started as a primary").isFalse();
+      Path marker = pair.dir.resolve("east/lifeboat.demoted");
+      await(
+          "east, started as a primary by hand (" + time + "), is stopped and demoted again",
+          Duration.ofSeconds(90),
+          () -> isStopped("east") && Files.exists(marker));
+    }
+    assertThat(primaries()).containsExactly(WEST);
+  }
+
+  // ----- helpers -----
+
+  private static ClusterMonitorWorkflow monitor() {
+    return client.newWorkflowStub(
+        ClusterMonitorWorkflow.class,
+        WorkflowOptions.newBuilder()
+            .setWorkflowId(ClusterMonitorWorkflow.workflowId(PAIR))
+            .setTaskQueue(TaskQueues.ORCHESTRATION)
+            .setWorkflowExecutionTimeout(Duration.ofMinutes(20))
+            .build());
+  }
+
+  private static void terminate(String workflowId, String why) {
+    try {
+      client.newUntypedWorkflowStub(workflowId).terminate(why);
+    } catch (RuntimeException notRunning) {
+      // Nothing to stop.
+    }
+  }
+
+  private static MonitorStatus status() {
+    return client
+        .newWorkflowStub(ClusterMonitorWorkflow.class, ClusterMonitorWorkflow.workflowId(PAIR))
+        .status();
+  }
+
+  private static boolean roundsSeen(long rounds) {
+    try {
+      return status().rounds() >= rounds;
+    } catch (RuntimeException notYet) {
+      return false;
+    }
+  }
+
+  private static MonitoredNode node(MonitorStatus status, String name) {
+    return status.nodes().stream().filter(n -> n.node().equals(name)).findFirst().orElseThrow();
+  }
+
+  /** Whether a failover of the pair started since {@code since} (epoch ms). */
+  private static boolean failoverStartedSince(long since) {
+    try {
+      var described =
+          service
+              .blockingStub()
+              .describeWorkflowExecution(
+                  DescribeWorkflowExecutionRequest.newBuilder()
+                      .setNamespace(namespace)
+                      .setExecution(
+                          WorkflowExecution.newBuilder()
+                              .setWorkflowId(FailoverWorkflow.workflowId(PAIR))
+                              .build())
+                      .build());
+      return described.getWorkflowExecutionInfo().getStartTime().getSeconds() * 1000 >= since;
+    } catch (io.grpc.StatusRuntimeException e) {
+      if (e.getStatus().getCode() == io.grpc.Status.Code.NOT_FOUND) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  private static String stepOf(FailoverWorkflow failover) {
+    try {
+      return failover.progress().step();
+    } catch (RuntimeException notYet) {
+      return null;
+    }
+  }
+
+  private static void waitForWestToReplayEast() throws Exception {
+    String lsn;
+    try (Connection c = PgPair.superuser(EAST, "postgres");
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT pg_current_wal_lsn()::text")) {
+      r.next();
+      lsn = r.getString(1);
+    }
+    await(
+        "west replays east up to " + lsn,
+        Duration.ofSeconds(60),
+        () -> {
+          try (Connection c = PgPair.superuser(WEST, "postgres");
+              Statement s = c.createStatement();
+              ResultSet r =
+                  s.executeQuery("SELECT pg_last_wal_replay_lsn() >= '" + lsn + "'::pg_lsn")) {
+            r.next();
+            return r.getBoolean(1);
+          } catch (Exception e) {
+            return false;
+          }
+        });
+  }
+
+  private static boolean isStopped(String node) throws Exception {
+    return PgPair.script("running", PAIR, node).contains("stopped");
+  }
+
+  private static boolean inRecovery(int port) throws Exception {
+    try (Connection c = PgPair.superuser(port, "postgres");
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT pg_is_in_recovery()")) {
+      r.next();
+      return r.getBoolean(1);
+    }
+  }
+
+  /** What a client that undoes a read-only fence gets for its write: null when it was taken. */
+  private static String undoAndWrite(int port) throws Exception {
+    try (Connection c = PgPair.superuser(port, "postgres");
+        Statement s = c.createStatement()) {
+      s.execute("SET default_transaction_read_only = off");
+      s.executeUpdate("INSERT INTO write_log VALUES (-1, now())");
+      return null;
+    } catch (java.sql.SQLException refused) {
+      return refused.getMessage();
+    }
+  }
+
+  /** The ports of the nodes that answer as primaries. */
+  private static List<Integer> primaries() {
+    List<Integer> primaries = new ArrayList<>();
+    for (int port : new int[] {EAST, WEST}) {
+      try (Connection c = PgPair.superuser(port, "postgres");
+          Statement s = c.createStatement();
+          ResultSet r = s.executeQuery("SELECT pg_is_in_recovery()")) {
+        r.next();
+        if (!r.getBoolean(1)) {
+          primaries.add(port);
+        }
+      } catch (Exception e) {
+        // Not reachable: not a primary anyone can write to.
+      }
+    }
+    return primaries;
+  }
+
+  private static void await(String what, Duration timeout, Check check) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!check.holds()) {
+      assertThat(System.nanoTime()).as(what + " within " + timeout).isLessThan(deadline);
+      Thread.sleep(250);
+    }
+  }
+
+  /** A condition polled by {@link #await}; it may throw. */
+  @FunctionalInterface
+  private interface Check {
+    boolean holds() throws Exception;
+  }
+}
