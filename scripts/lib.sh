@@ -165,6 +165,21 @@ spawn() {
   echo $! >"$(pidfile "$name")"
 }
 
+# Kills a daemon we started (its whole process group) with SIGKILL, as a crash would, and waits
+# until it is gone.
+kill_pidfile() {
+  local name="$1" file pid
+  file="$(pidfile "$name")"
+  [[ -f "$file" ]] || return 0
+  pid="$(cat "$file")"
+  kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+  for _ in $(seq 1 100); do
+    running "$name" || break
+    sleep 0.1
+  done
+  rm -f "$file"
+}
+
 # Stops a daemon we started (its whole process group) and waits until it is gone.
 stop_pidfile() {
   local name="$1" file pid

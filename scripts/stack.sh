@@ -429,13 +429,18 @@ case "${1:-}" in
   down) down "${2:-}" ;;
   status) status ;;
   healthy) all_healthy ;;
-  start | stop)
-    # One service at a time, for failure tests: stack.sh stop moto; stack.sh start moto.
+  start | stop | kill)
+    # One service at a time, for failure tests: stack.sh stop moto; stack.sh start moto. kill is
+    # SIGKILL of the service's process group, as a crash would end it.
     case "${2:-}" in
-      redis | moto | fake-gcs | azurite | pgbouncer)
-        if [[ "$1" == stop ]]; then stop_pidfile "$2"; else "start_${2//-/_}"; fi
+      temporal | redis | moto | fake-gcs | azurite | pgbouncer)
+        case "$1" in
+          stop) stop_pidfile "$2" ;;
+          kill) kill_pidfile "$2" ;;
+          *) "start_${2//-/_}" ;;
+        esac
         ;;
-      *) die "'stack.sh $1' takes one of: redis, moto, fake-gcs, azurite, pgbouncer" ;;
+      *) die "'stack.sh $1' takes one of: temporal, redis, moto, fake-gcs, azurite, pgbouncer" ;;
     esac
     ;;
   load)
@@ -444,7 +449,7 @@ case "${1:-}" in
     load_shop "$scale"
     ;;
   *)
-    echo "usage: lifeboat stack up | down [--purge] | status | load [--scale N] | start|stop SERVICE" >&2
+    echo "usage: lifeboat stack up | down [--purge] | status | load [--scale N] | start|stop|kill SERVICE" >&2
     exit 2
     ;;
 esac

@@ -17,6 +17,7 @@ import dev.lifeboat.workflows.model.FailoverRequest;
 import dev.lifeboat.workflows.model.FailoverResult;
 import dev.lifeboat.workflows.model.MonitorRequest;
 import dev.lifeboat.workflows.model.MonitorStatus;
+import dev.lifeboat.workflows.model.NodeRole;
 import dev.lifeboat.workflows.model.SimulationReport;
 import dev.lifeboat.workflows.model.SimulationRequest;
 import io.temporal.client.WorkflowClient;
@@ -274,14 +275,15 @@ class FailoverIT {
           "monitor failover: kill -9 to first commit through PgBouncer %d ms%n",
           firstCommitAfter - killedAt);
 
-      // The old primary restarted by hand comes back on the old timeline: fenced, not taken.
+      // The old primary restarted by hand was demoted on disk when it was fenced: it comes back
+      // as a server in recovery, not taken as primary and refusing writes.
       startEast();
       status =
           awaitMonitor(
               monitor,
               s ->
                   s.nodes().stream()
-                      .anyMatch(n -> n.node().equals("east") && n.verdict().equals("fenced")));
+                      .anyMatch(n -> n.node().equals("east") && n.role() == NodeRole.STANDBY));
       assertThat(status.primary()).isEqualTo("west");
       try (Connection c = PgPair.superuser(EAST, "shop");
           Statement s = c.createStatement()) {
@@ -369,7 +371,8 @@ class FailoverIT {
             async, FailoverRequest.FAILOVER, "pair-west", "drill", "FailoverIT"));
     awaitStep(rejected, "awaiting-approval");
     assertThat(rejected.progress().estimatedLossBytes()).isPositive();
-    // East is fenced (read-only) and stopped while the failover waits: nobody can write to it.
+    // East is fenced (read-only), stopped and demoted on disk while the failover waits: nobody can
+    // write to it.
     assertThatThrownBy(
             () -> {
               try (Connection c = PgPair.superuser(EAST, "shop");
@@ -380,7 +383,10 @@ class FailoverIT {
         .as("east takes no writes while the failover waits")
         .isNotNull();
     assertThat(rejected.progress().fencing())
-        .anyMatch(f -> f.layer().equals("server east") && f.detail().equals("stopped"));
+        .anyMatch(
+            f ->
+                f.layer().equals("server east")
+                    && f.detail().equals("stopped; demoted on disk (standby.signal)"));
     rejected.decide(new FailoverApproval("ana", false, 0, "east is fine"));
     assertThatThrownBy(() -> WorkflowStub.fromTyped(rejected).getResult(FailoverResult.class))
         .hasRootCauseMessage(

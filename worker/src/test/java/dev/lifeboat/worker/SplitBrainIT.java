@@ -12,8 +12,6 @@ import dev.lifeboat.workflows.model.FailoverResult;
 import dev.lifeboat.workflows.model.MonitorRequest;
 import dev.lifeboat.workflows.model.MonitorStatus;
 import dev.lifeboat.workflows.model.MonitoredNode;
-import io.temporal.api.common.v1.WorkflowExecution;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowOptions;
@@ -26,8 +24,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -81,8 +77,8 @@ class SplitBrainIT {
     new ProcessBuilder("pkill", "-f", "lifeboat-worker.jar .*/brain-(east|west).yaml")
         .start()
         .waitFor();
-    terminate(ClusterMonitorWorkflow.workflowId(PAIR), "left by an earlier run");
-    terminate(FailoverWorkflow.workflowId(PAIR), "left by an earlier run");
+    PairChecks.terminate(client, ClusterMonitorWorkflow.workflowId(PAIR), "left by an earlier run");
+    PairChecks.terminate(client, FailoverWorkflow.workflowId(PAIR), "left by an earlier run");
     pair = PgPair.up(PAIR, EAST, WEST, BOUNCER, false);
     eastConfig = config("brain-east");
     westConfig = config("brain-west");
@@ -119,8 +115,8 @@ class SplitBrainIT {
         sampler.close();
       }
       if (client != null) {
-        terminate(ClusterMonitorWorkflow.workflowId(PAIR), "test over");
-        terminate(FailoverWorkflow.workflowId(PAIR), "test over");
+        PairChecks.terminate(client, ClusterMonitorWorkflow.workflowId(PAIR), "test over");
+        PairChecks.terminate(client, FailoverWorkflow.workflowId(PAIR), "test over");
       }
       for (WorkerProcess w : new WorkerProcess[] {eastWorker, westWorker}) {
         if (w != null) {
@@ -142,13 +138,14 @@ class SplitBrainIT {
   void losingOnlyThePrimaryRegionsWorkerNeverFailsOverTheHealthyPrimary() throws Exception {
     long startedAt = System.currentTimeMillis() / 1000 * 1000;
     WorkflowClient.start(monitor()::monitor, new MonitorRequest(PAIR));
-    await("the monitor sees east as primary", Duration.ofSeconds(90), () -> roundsSeen(3));
+    PairChecks.await(
+        "the monitor sees east as primary", Duration.ofSeconds(90), () -> roundsSeen(3));
     assertThat(status().primary()).isEqualTo("east");
 
     eastWorker.kill();
     long roundsAtKill = status().rounds();
     // Ten rounds at least, five times what a DOWN verdict needs.
-    await(
+    PairChecks.await(
         "ten rounds without east's worker",
         Duration.ofSeconds(90),
         () -> roundsSeen(roundsAtKill + 10));
@@ -158,8 +155,12 @@ class SplitBrainIT {
     assertThat(node(status, "east").verdict())
         .as("west's worker still reaches east; east's own probes never come back")
         .isEqualTo(MonitoredNode.UP);
-    assertThat(failoverStartedSince(startedAt)).as("no failover was started").isFalse();
-    assertThat(primaries()).containsExactly(EAST);
+    assertThat(
+            PairChecks.startedSince(
+                service, namespace, FailoverWorkflow.workflowId(PAIR), startedAt))
+        .as("no failover was started")
+        .isFalse();
+    assertThat(PairChecks.primaries(EAST, WEST)).containsExactly(EAST);
     assertThat(sampler.splitBrains()).isEmpty();
     assertThat(writes.missingOn(EAST)).isEmpty();
   }
@@ -177,7 +178,7 @@ class SplitBrainIT {
 
     FailoverWorkflow failover =
         client.newWorkflowStub(FailoverWorkflow.class, FailoverWorkflow.workflowId(PAIR));
-    await(
+    PairChecks.await(
         "the monitor's failover waits for an approval",
         Duration.ofSeconds(120),
         () -> "awaiting-approval".equals(stepOf(failover)));
@@ -186,7 +187,9 @@ class SplitBrainIT {
     assertThat(progress.approvalNeededBecause())
         .contains("never came back")
         .contains("a crash cannot be told from a partition");
-    assertThat(primaries()).as("nothing promoted before the approval").isEmpty();
+    assertThat(PairChecks.primaries(EAST, WEST))
+        .as("nothing promoted before the approval")
+        .isEmpty();
 
     failover.decide(
         new FailoverApproval("ana", true, progress.estimatedLossBytes(), "east's region is gone"));
@@ -195,7 +198,7 @@ class SplitBrainIT {
 
     assertThat(result.newPrimary()).isEqualTo("west");
     assertThat(result.approvedBy()).isEqualTo("ana");
-    assertThat(primaries()).containsExactly(WEST);
+    assertThat(PairChecks.primaries(EAST, WEST)).containsExactly(WEST);
     assertThat(writes.missingOn(WEST)).as("acknowledged writes lost").isEmpty();
     assertThat(sampler.splitBrains()).isEmpty();
   }
@@ -206,18 +209,18 @@ class SplitBrainIT {
       throws Exception {
     eastWorker = WorkerProcess.start(eastConfig, Map.of(), logs);
     Path marker = pair.dir.resolve("east/lifeboat.demoted");
-    await(
+    PairChecks.await(
         "the monitor demotes the absent east on disk once its host's worker is back",
         Duration.ofSeconds(90),
         () -> Files.exists(marker));
 
     PgPair.script("start", PAIR, "east");
 
-    assertThat(inRecovery(EAST)).as("east restarted as a server in recovery").isTrue();
+    assertThat(PairChecks.inRecovery(EAST)).as("east restarted as a server in recovery").isTrue();
     assertThat(undoAndWrite(EAST))
         .as("a client that turns read-only off and writes")
         .containsAnyOf("read-only transaction", "during recovery");
-    assertThat(primaries()).containsExactly(WEST);
+    assertThat(PairChecks.primaries(EAST, WEST)).containsExactly(WEST);
     sampler.close();
     assertThat(sampler.splitBrains()).isEmpty();
     assertThat(sampler.writableCounts()).as("the sampler saw writable nodes").containsKey(WEST);
@@ -229,18 +232,18 @@ class SplitBrainIT {
     for (int time = 1; time <= 2; time++) {
       // Someone removes the demotion and starts it: it answers as a primary on the old timeline.
       PgPair.script("crash", PAIR, "east");
-      await("east is down", Duration.ofSeconds(30), () -> isStopped("east"));
+      PairChecks.await("east is down", Duration.ofSeconds(30), () -> isStopped("east"));
       Files.deleteIfExists(pair.dir.resolve("east/standby.signal"));
       Files.deleteIfExists(pair.dir.resolve("east/lifeboat.demoted"));
       PgPair.script("start", PAIR, "east");
-      assertThat(inRecovery(EAST)).as("east started as a primary").isFalse();
+      assertThat(PairChecks.inRecovery(EAST)).as("east started as a primary").isFalse();
       Path marker = pair.dir.resolve("east/lifeboat.demoted");
-      await(
+      PairChecks.await(
           "east, started as a primary by hand (" + time + "), is stopped and demoted again",
           Duration.ofSeconds(90),
           () -> isStopped("east") && Files.exists(marker));
     }
-    assertThat(primaries()).containsExactly(WEST);
+    assertThat(PairChecks.primaries(EAST, WEST)).containsExactly(WEST);
   }
 
   // ----- helpers -----
@@ -253,14 +256,6 @@ class SplitBrainIT {
             .setTaskQueue(TaskQueues.ORCHESTRATION)
             .setWorkflowExecutionTimeout(Duration.ofMinutes(20))
             .build());
-  }
-
-  private static void terminate(String workflowId, String why) {
-    try {
-      client.newUntypedWorkflowStub(workflowId).terminate(why);
-    } catch (RuntimeException notRunning) {
-      // Nothing to stop.
-    }
   }
 
   private static MonitorStatus status() {
@@ -281,29 +276,6 @@ class SplitBrainIT {
     return status.nodes().stream().filter(n -> n.node().equals(name)).findFirst().orElseThrow();
   }
 
-  /** Whether a failover of the pair started since {@code since} (epoch ms). */
-  private static boolean failoverStartedSince(long since) {
-    try {
-      var described =
-          service
-              .blockingStub()
-              .describeWorkflowExecution(
-                  DescribeWorkflowExecutionRequest.newBuilder()
-                      .setNamespace(namespace)
-                      .setExecution(
-                          WorkflowExecution.newBuilder()
-                              .setWorkflowId(FailoverWorkflow.workflowId(PAIR))
-                              .build())
-                      .build());
-      return described.getWorkflowExecutionInfo().getStartTime().getSeconds() * 1000 >= since;
-    } catch (io.grpc.StatusRuntimeException e) {
-      if (e.getStatus().getCode() == io.grpc.Status.Code.NOT_FOUND) {
-        return false;
-      }
-      throw e;
-    }
-  }
-
   private static String stepOf(FailoverWorkflow failover) {
     try {
       return failover.progress().step();
@@ -320,7 +292,7 @@ class SplitBrainIT {
       r.next();
       lsn = r.getString(1);
     }
-    await(
+    PairChecks.await(
         "west replays east up to " + lsn,
         Duration.ofSeconds(60),
         () -> {
@@ -340,15 +312,6 @@ class SplitBrainIT {
     return PgPair.script("running", PAIR, node).contains("stopped");
   }
 
-  private static boolean inRecovery(int port) throws Exception {
-    try (Connection c = PgPair.superuser(port, "postgres");
-        Statement s = c.createStatement();
-        ResultSet r = s.executeQuery("SELECT pg_is_in_recovery()")) {
-      r.next();
-      return r.getBoolean(1);
-    }
-  }
-
   /** What a client that undoes a read-only fence gets for its write: null when it was taken. */
   private static String undoAndWrite(int port) throws Exception {
     try (Connection c = PgPair.superuser(port, "postgres");
@@ -359,37 +322,5 @@ class SplitBrainIT {
     } catch (java.sql.SQLException refused) {
       return refused.getMessage();
     }
-  }
-
-  /** The ports of the nodes that answer as primaries. */
-  private static List<Integer> primaries() {
-    List<Integer> primaries = new ArrayList<>();
-    for (int port : new int[] {EAST, WEST}) {
-      try (Connection c = PgPair.superuser(port, "postgres");
-          Statement s = c.createStatement();
-          ResultSet r = s.executeQuery("SELECT pg_is_in_recovery()")) {
-        r.next();
-        if (!r.getBoolean(1)) {
-          primaries.add(port);
-        }
-      } catch (Exception e) {
-        // Not reachable: not a primary anyone can write to.
-      }
-    }
-    return primaries;
-  }
-
-  private static void await(String what, Duration timeout, Check check) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!check.holds()) {
-      assertThat(System.nanoTime()).as(what + " within " + timeout).isLessThan(deadline);
-      Thread.sleep(250);
-    }
-  }
-
-  /** A condition polled by {@link #await}; it may throw. */
-  @FunctionalInterface
-  private interface Check {
-    boolean holds() throws Exception;
   }
 }

@@ -344,6 +344,35 @@ final class StepArgumentRules {
     }
   }
 
+  /**
+   * A YAML integer as written ({@code 12}, {@code -3}, {@code 1_000}, {@code 0x1F}, {@code 0o17}),
+   * or null when it does not fit in a long.
+   */
+  static Long yamlInteger(String text) {
+    String digits = text.replace("_", "");
+    int sign = 1;
+    if (digits.startsWith("-") || digits.startsWith("+")) {
+      sign = digits.startsWith("-") ? -1 : 1;
+      digits = digits.substring(1);
+    }
+    int radix = 10;
+    if (digits.startsWith("0x") || digits.startsWith("0X")) {
+      radix = 16;
+      digits = digits.substring(2);
+    } else if (digits.startsWith("0o") || digits.startsWith("0O")) {
+      radix = 8;
+      digits = digits.substring(2);
+    } else if (digits.startsWith("0b") || digits.startsWith("0B")) {
+      radix = 2;
+      digits = digits.substring(2);
+    }
+    try {
+      return sign * Long.parseLong(digits, radix);
+    } catch (NumberFormatException tooLargeOrNotAnInteger) {
+      return null;
+    }
+  }
+
   /** Converts a node to strings, booleans, integers, lists and maps. */
   static Object plain(YamlNode node) {
     if (node instanceof Scalar s) {
@@ -353,8 +382,12 @@ final class StepArgumentRules {
       return switch (s.type()) {
         case "bool" -> Boolean.valueOf(s.text());
         case "int" -> {
-          long value = Long.parseLong(s.text());
-          yield value == (int) value ? (Object) (int) value : (Object) value;
+          Long value = yamlInteger(s.text());
+          if (value == null) {
+            // Beyond a long (or a form Java does not read): kept as the text it was written as.
+            yield s.text();
+          }
+          yield value == value.intValue() ? (Object) value.intValue() : (Object) value;
         }
         default -> s.text();
       };

@@ -443,6 +443,10 @@ public class FailoverWorkflowImpl implements FailoverWorkflow {
               + ")");
     }
     for (TrafficEndpoint endpoint : spec.traffic()) {
+      if (TrafficEndpoint.FILE.equals(endpoint.type())) {
+        // A file routes no client by itself: its readers see it only once it is rewritten.
+        continue;
+      }
       FenceReport hold = holds.get(endpoint.name());
       if (hold == null || !hold.done()) {
         gaps.add(

@@ -1,0 +1,178 @@
+package dev.lifeboat.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lifeboat.config.ConfigLoader;
+import dev.lifeboat.config.LifeboatConfig;
+import dev.lifeboat.workflows.common.TaskQueues;
+import dev.lifeboat.workflows.failover.FailoverWorkflow;
+import dev.lifeboat.workflows.model.FailoverApproval;
+import dev.lifeboat.workflows.model.FailoverRequest;
+import dev.lifeboat.workflows.model.FailoverResult;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Temporal server SIGKILLed and started again in the middle of a failover (fenced, waiting for
+ * an approval): the failover is still there after the restart, on the same run, answers its query,
+ * takes the approval and promotes once. The dev server keeps its state in SQLite.
+ */
+class FailoverTemporalRestartIT {
+
+  private static final String PAIR = "tempo";
+  private static final int EAST = 56571;
+  private static final int WEST = 56572;
+  private static final int BOUNCER = 56573;
+
+  @TempDir static Path logs;
+
+  private static PgPair pair;
+  private static Path config;
+  private static WorkflowServiceStubs service;
+  private static WorkflowClient client;
+  private static WorkerProcess worker;
+
+  @BeforeAll
+  static void up() throws Exception {
+    pair = PgPair.up(PAIR, EAST, WEST, BOUNCER, false);
+    config = logs.resolve("tempo.yaml");
+    Files.writeString(
+        config,
+        PgPair.header(RealStack.config(), "tempo-east", "tempo-west")
+            + "  tempo:\n    replication: asynchronous\n"
+            + "    failover: {rpoBudgetBytes: 0, escalateAfter: 2m, approvalTimeout: 10m}\n"
+            + "    traffic:\n"
+            + pair.bouncerEndpoint("      ")
+            + "    nodes:\n"
+            + pair.nodes("      ", "tempo"));
+    LifeboatConfig loaded = new ConfigLoader(Map.of()).load(config);
+    service =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder()
+                .setTarget(loaded.temporal().address())
+                .build());
+    client =
+        WorkflowClient.newInstance(
+            service,
+            WorkflowClientOptions.newBuilder().setNamespace(loaded.temporal().namespace()).build());
+    PairChecks.terminate(client, FailoverWorkflow.workflowId(PAIR), "left by an earlier run");
+    worker = WorkerProcess.start(config, Map.of(), logs);
+  }
+
+  @AfterAll
+  static void down() throws Exception {
+    try {
+      // Whatever happened, the rest of the suite needs a running Temporal server.
+      stack("start", "temporal");
+      if (client != null) {
+        PairChecks.terminate(client, FailoverWorkflow.workflowId(PAIR), "test over");
+      }
+      if (worker != null) {
+        worker.close();
+      }
+    } finally {
+      if (service != null) {
+        service.shutdown();
+      }
+      if (pair != null) {
+        pair.close();
+      }
+    }
+  }
+
+  @Test
+  void aFailoverWaitingForAnApprovalSurvivesATemporalServerCrashAndPromotesOnce() throws Exception {
+    // West stops receiving and east writes on: a promotion would lose that, so it needs approval.
+    try (Connection c = PgPair.superuser(WEST, "postgres");
+        Statement s = c.createStatement()) {
+      s.execute("ALTER SYSTEM SET primary_conninfo = ''");
+      s.execute("SELECT pg_reload_conf()");
+    }
+    Thread.sleep(1000);
+    try (Connection c = PgPair.superuser(EAST, "postgres");
+        Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE written_after (id int)");
+    }
+    FailoverWorkflow failover =
+        client.newWorkflowStub(
+            FailoverWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(FailoverWorkflow.workflowId(PAIR))
+                .setTaskQueue(TaskQueues.ORCHESTRATION)
+                .setWorkflowExecutionTimeout(Duration.ofMinutes(15))
+                .build());
+    String runId =
+        WorkflowClient.start(
+                failover::failover,
+                FailoverRequest.manual(PAIR, FailoverRequest.FAILOVER, "tempo-west", "drill", "it"))
+            .getRunId();
+    PairChecks.await(
+        "the failover waits for an approval",
+        Duration.ofSeconds(120),
+        () -> "awaiting-approval".equals(stepOf(failover)));
+
+    stack("kill", "temporal");
+    stack("start", "temporal");
+
+    long estimate = -1;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (estimate < 0) {
+      assertThat(System.nanoTime())
+          .as("the failover answers after the restart")
+          .isLessThan(deadline);
+      try {
+        estimate = failover.progress().estimatedLossBytes();
+        assertThat(failover.progress().step()).isEqualTo("awaiting-approval");
+      } catch (RuntimeException notYet) {
+        Thread.sleep(500);
+      }
+    }
+    assertThat(PairChecks.primaries(EAST, WEST)).as("nothing promoted yet").isEmpty();
+    failover.decide(new FailoverApproval("ana", true, estimate, "after the restart"));
+    FailoverResult result =
+        client
+            .newUntypedWorkflowStub(
+                FailoverWorkflow.workflowId(PAIR),
+                java.util.Optional.of(runId),
+                java.util.Optional.empty())
+            .getResult(3, TimeUnit.MINUTES, FailoverResult.class);
+
+    assertThat(result.newPrimary()).isEqualTo("west");
+    assertThat(result.approvedBy()).isEqualTo("ana");
+    assertThat(PairChecks.primaries(EAST, WEST))
+        .as("exactly one node takes writes")
+        .containsExactly(WEST);
+  }
+
+  private static String stepOf(FailoverWorkflow failover) {
+    try {
+      return failover.progress().step();
+    } catch (RuntimeException notYet) {
+      return null;
+    }
+  }
+
+  private static void stack(String action, String service) throws Exception {
+    List<String> command =
+        new ArrayList<>(List.of("bash", RealStack.ROOT + "/scripts/stack.sh", action, service));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor()).as("stack.sh " + action + " " + service + ": " + out).isZero();
+  }
+}
