@@ -177,6 +177,14 @@ node_action() {
     resume) signal_node "$name" "$node" CONT ;;
     start)
       node_running "$name" "$node" && return 0
+      # A killed postmaster lingers as a zombie for a moment; PostgreSQL's lock file check takes
+      # it for a running server.
+      local pid
+      pid="$(postmaster_of "$name" "$node")" || true
+      for _ in $(seq 1 100); do
+        [[ -n "$pid" && -e "/proc/$pid" ]] || break
+        sleep 0.1
+      done
       as_pg "$(pg_bindir)/pg_ctl" -D "$dir/$node" -l "$dir/$node.log" -w -t 60 start >/dev/null ||
         die "$node did not start: $(tail -n 5 "$dir/$node.log" | tr "\n" " ")" ;;
     running) if node_running "$name" "$node"; then echo running; else echo stopped; fi ;;

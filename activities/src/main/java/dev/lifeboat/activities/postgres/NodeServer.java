@@ -138,8 +138,11 @@ final class NodeServer {
       // pkill exits 1 when nothing matched.
     }
     PgProcesses.run(List.of("kill", "-KILL", Long.toString(pid)), Map.of(), 10);
+    // Until it is reaped, not only dead: PostgreSQL's lock file check takes a zombie for a
+    // running postmaster, and a start right after would fail.
+    Path proc = Path.of("/proc", Long.toString(pid));
     long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-    while (running() && System.nanoTime() < deadline) {
+    while (Files.exists(proc) && System.nanoTime() < deadline) {
       try {
         Thread.sleep(50);
       } catch (InterruptedException e) {

@@ -12,7 +12,6 @@ import dev.lifeboat.workflows.model.ClusterSpec;
 import dev.lifeboat.workflows.model.ClusterTopology;
 import dev.lifeboat.workflows.model.NodeSpec;
 import io.temporal.activity.ActivityOptions;
-import io.temporal.testing.WorkflowReplayer;
 import io.temporal.worker.NonDeterministicException;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
@@ -28,22 +27,20 @@ class ClusterHealthReplayTest {
 
   @Test
   void todaysCodeReplaysTheRecordedHealthyCheck() throws Exception {
-    WorkflowReplayer.replayWorkflowExecutionFromResource(HEALTHY, ClusterHealthWorkflowImpl.class);
+    GoldenHistory.replay(HEALTHY, ClusterHealthWorkflowImpl.class);
   }
 
   @Test
   void aWorkflowThatProbesInAnotherOrderIsCaughtAsNonDeterministic() {
     Throwable thrown =
-        catchThrowable(
-            () ->
-                WorkflowReplayer.replayWorkflowExecutionFromResource(
-                    HEALTHY, ProbesBeforeSearchAttributes.class));
+        catchThrowable(() -> GoldenHistory.replay(HEALTHY, ProbesBeforeSearchAttributes.class));
 
     // The replayer reports the NonDeterministicException inside its message, not as a cause.
     assertThat(thrown)
         .isNotNull()
         .hasMessageContaining(NonDeterministicException.class.getName())
-        .hasMessageContaining("does not match command type COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK");
+        .hasMessageContaining("does not match command type COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK")
+        .hasMessageContaining("must be versioned with Workflow.getVersion");
   }
 
   /** A changed implementation: probes the first node before reading the topology. */

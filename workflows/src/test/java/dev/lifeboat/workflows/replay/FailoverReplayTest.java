@@ -1,7 +1,6 @@
 package dev.lifeboat.workflows.replay;
 
 import dev.lifeboat.workflows.failover.FailoverWorkflowImpl;
-import io.temporal.testing.WorkflowReplayer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -12,7 +11,6 @@ class FailoverReplayTest {
 
   @Test
   void todaysCodeReplaysTheRecordedApprovedFailover() throws Exception {
-    WorkflowReplayer.replayWorkflowExecutionFromResource(
-        "histories/failover-approved.json", FailoverWorkflowImpl.class);
+    GoldenHistory.replay("histories/failover-approved.json", FailoverWorkflowImpl.class);
   }
 }

@@ -2,7 +2,6 @@ package dev.lifeboat.workflows.replay;
 
 import dev.lifeboat.workflows.failover.ClusterMonitorWorkflowImpl;
 import dev.lifeboat.workflows.failover.FailoverWorkflowImpl;
-import io.temporal.testing.WorkflowReplayer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,13 +14,13 @@ class FailoverSafetyReplayTest {
 
   @Test
   void todaysCodeReplaysAFailoverWhoseFenceDidNotHold() throws Exception {
-    WorkflowReplayer.replayWorkflowExecutionFromResource(
+    GoldenHistory.replay(
         "histories/failover-fence-unheld-approved.json", FailoverWorkflowImpl.class);
   }
 
   @Test
   void todaysCodeReplaysAMonitorRunThatContinuedAsNew() throws Exception {
-    WorkflowReplayer.replayWorkflowExecutionFromResource(
+    GoldenHistory.replay(
         "histories/monitor-worker-lost-continued-as-new.json", ClusterMonitorWorkflowImpl.class);
   }
 }

@@ -11,7 +11,6 @@ import dev.lifeboat.workflows.runbook.RunbookRequest;
 import dev.lifeboat.workflows.runbook.RunbookResult;
 import dev.lifeboat.workflows.runbook.RunbookStep;
 import dev.lifeboat.workflows.runbook.RunbookWorkflowImpl;
-import io.temporal.testing.WorkflowReplayer;
 import io.temporal.worker.NonDeterministicException;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
@@ -119,16 +118,13 @@ class RunbookReplayTest {
 
   @Test
   void todaysInterpreterReplaysTheRecordedRun() throws Exception {
-    WorkflowReplayer.replayWorkflowExecutionFromResource(HISTORY, RunbookWorkflowImpl.class);
+    GoldenHistory.replay(HISTORY, RunbookWorkflowImpl.class);
   }
 
   @Test
   void anInterpreterThatWaitsBeforeItsFirstStepIsCaughtAsNonDeterministic() {
     Throwable thrown =
-        catchThrowable(
-            () ->
-                WorkflowReplayer.replayWorkflowExecutionFromResource(
-                    HISTORY, WaitsBeforeItsFirstStep.class));
+        catchThrowable(() -> GoldenHistory.replay(HISTORY, WaitsBeforeItsFirstStep.class));
 
     assertThat(thrown).isNotNull().hasMessageContaining(NonDeterministicException.class.getName());
   }
