@@ -163,7 +163,8 @@ class FailoverIT {
             "east",
             null,
             killedAt,
-            killedAt));
+            killedAt,
+            null));
     // A second request while one runs is refused, naming the running one.
     assertThatThrownBy(
             () ->

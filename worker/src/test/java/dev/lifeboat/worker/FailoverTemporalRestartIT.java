@@ -2,18 +2,13 @@ package dev.lifeboat.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lifeboat.config.ConfigLoader;
-import dev.lifeboat.config.LifeboatConfig;
 import dev.lifeboat.workflows.common.TaskQueues;
 import dev.lifeboat.workflows.failover.FailoverWorkflow;
 import dev.lifeboat.workflows.model.FailoverApproval;
 import dev.lifeboat.workflows.model.FailoverRequest;
 import dev.lifeboat.workflows.model.FailoverResult;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowOptions;
-import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -44,7 +39,7 @@ class FailoverTemporalRestartIT {
 
   private static PgPair pair;
   private static Path config;
-  private static WorkflowServiceStubs service;
+  private static StackClient stack;
   private static WorkflowClient client;
   private static WorkerProcess worker;
 
@@ -54,24 +49,13 @@ class FailoverTemporalRestartIT {
     config = logs.resolve("tempo.yaml");
     Files.writeString(
         config,
-        PgPair.header(RealStack.config(), "tempo-east", "tempo-west")
-            + "  tempo:\n    replication: asynchronous\n"
-            + "    failover: {rpoBudgetBytes: 0, escalateAfter: 2m, approvalTimeout: 10m}\n"
-            + "    traffic:\n"
-            + pair.bouncerEndpoint("      ")
-            + "    nodes:\n"
-            + pair.nodes("      ", "tempo"));
-    LifeboatConfig loaded = new ConfigLoader(Map.of()).load(config);
-    service =
-        WorkflowServiceStubs.newServiceStubs(
-            WorkflowServiceStubsOptions.newBuilder()
-                .setTarget(loaded.temporal().address())
-                .build());
-    client =
-        WorkflowClient.newInstance(
-            service,
-            WorkflowClientOptions.newBuilder().setNamespace(loaded.temporal().namespace()).build());
-    PairChecks.terminate(client, FailoverWorkflow.workflowId(PAIR), "left by an earlier run");
+        pair.config(
+            "    replication: asynchronous\n"
+                + "    failover: {rpoBudgetBytes: 0, escalateAfter: 2m, approvalTimeout: 10m}\n",
+            "tempo-east",
+            "tempo-west"));
+    stack = StackClient.connect(FailoverWorkflow.workflowId(PAIR));
+    client = stack.client;
     worker = WorkerProcess.start(config, Map.of(), logs);
   }
 
@@ -79,17 +63,14 @@ class FailoverTemporalRestartIT {
   static void down() throws Exception {
     try {
       // Whatever happened, the rest of the suite needs a running Temporal server.
-      stack("start", "temporal");
-      if (client != null) {
-        PairChecks.terminate(client, FailoverWorkflow.workflowId(PAIR), "test over");
+      stackScript("start", "temporal");
+      if (stack != null) {
+        stack.close();
       }
       if (worker != null) {
         worker.close();
       }
     } finally {
-      if (service != null) {
-        service.shutdown();
-      }
       if (pair != null) {
         pair.close();
       }
@@ -127,8 +108,8 @@ class FailoverTemporalRestartIT {
         Duration.ofSeconds(120),
         () -> "awaiting-approval".equals(stepOf(failover)));
 
-    stack("kill", "temporal");
-    stack("start", "temporal");
+    stackScript("kill", "temporal");
+    stackScript("start", "temporal");
 
     long estimate = -1;
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
@@ -168,7 +149,7 @@ class FailoverTemporalRestartIT {
     }
   }
 
-  private static void stack(String action, String service) throws Exception {
+  private static void stackScript(String action, String service) throws Exception {
     List<String> command =
         new ArrayList<>(List.of("bash", RealStack.ROOT + "/scripts/stack.sh", action, service));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();

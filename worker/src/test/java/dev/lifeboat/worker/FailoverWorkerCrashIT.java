@@ -2,19 +2,14 @@ package dev.lifeboat.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lifeboat.config.ConfigLoader;
-import dev.lifeboat.config.LifeboatConfig;
 import dev.lifeboat.workflows.common.TaskQueues;
 import dev.lifeboat.workflows.failover.FailoverWorkflow;
 import dev.lifeboat.workflows.model.FailoverApproval;
 import dev.lifeboat.workflows.model.FailoverRequest;
 import dev.lifeboat.workflows.model.FailoverResult;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
-import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -47,7 +42,7 @@ class FailoverWorkerCrashIT {
 
   private static PgPair pair;
   private static Path config;
-  private static WorkflowServiceStubs service;
+  private static StackClient stack;
   private static WorkflowClient client;
 
   @BeforeAll
@@ -56,29 +51,19 @@ class FailoverWorkerCrashIT {
     config = logs.resolve("crash.yaml");
     Files.writeString(
         config,
-        PgPair.header(RealStack.config(), "crash-east", "crash-west")
-            + "  crash:\n    replication: asynchronous\n"
-            + "    failover: {rpoBudgetBytes: 0, escalateAfter: 2m, approvalTimeout: 5m}\n"
-            + "    traffic:\n"
-            + pair.bouncerEndpoint("      ")
-            + "    nodes:\n"
-            + pair.nodes("      ", "crash"));
-    LifeboatConfig loaded = new ConfigLoader(Map.of()).load(config);
-    service =
-        WorkflowServiceStubs.newServiceStubs(
-            WorkflowServiceStubsOptions.newBuilder()
-                .setTarget(loaded.temporal().address())
-                .build());
-    client =
-        WorkflowClient.newInstance(
-            service,
-            WorkflowClientOptions.newBuilder().setNamespace(loaded.temporal().namespace()).build());
+        pair.config(
+            "    replication: asynchronous\n"
+                + "    failover: {rpoBudgetBytes: 0, escalateAfter: 2m, approvalTimeout: 5m}\n",
+            "crash-east",
+            "crash-west"));
+    stack = StackClient.connect(FailoverWorkflow.workflowId(PAIR));
+    client = stack.client;
   }
 
   @AfterAll
   static void down() throws Exception {
-    if (service != null) {
-      service.shutdown();
+    if (stack != null) {
+      stack.close();
     }
     if (pair != null) {
       pair.close();

@@ -58,6 +58,23 @@ final class PgPair implements AutoCloseable {
             String.join(", ", regions));
   }
 
+  /**
+   * A whole lifeboat.yaml for the pair alone: cluster {@code name} (also the prefix of its regions
+   * {@code <name>-east/-west}) with {@code settings} (its replication, health and failover lines),
+   * the PgBouncer endpoint and both nodes; this JVM's or a worker's regions are {@code regions}.
+   */
+  String config(String settings, String... regions) {
+    return header(RealStack.config(), regions)
+        + "  "
+        + name
+        + ":\n"
+        + settings
+        + "    traffic:\n"
+        + bouncerEndpoint("      ")
+        + "    nodes:\n"
+        + nodes("      ", name);
+  }
+
   /** The PgBouncer endpoint as one {@code traffic} list item, indented by {@code indent}. */
   String bouncerEndpoint(String indent) {
     return indent

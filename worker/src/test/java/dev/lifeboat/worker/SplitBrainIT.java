@@ -2,7 +2,6 @@ package dev.lifeboat.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lifeboat.config.LifeboatConfig;
 import dev.lifeboat.workflows.common.TaskQueues;
 import dev.lifeboat.workflows.failover.ClusterMonitorWorkflow;
 import dev.lifeboat.workflows.failover.FailoverWorkflow;
@@ -13,11 +12,8 @@ import dev.lifeboat.workflows.model.MonitorRequest;
 import dev.lifeboat.workflows.model.MonitorStatus;
 import dev.lifeboat.workflows.model.MonitoredNode;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
-import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -55,9 +51,8 @@ class SplitBrainIT {
   private static PgPair pair;
   private static Path eastConfig;
   private static Path westConfig;
-  private static WorkflowServiceStubs service;
+  private static StackClient stack;
   private static WorkflowClient client;
-  private static String namespace;
   private static WorkerProcess eastWorker;
   private static WorkerProcess westWorker;
   private static WritableSampler sampler;
@@ -65,20 +60,14 @@ class SplitBrainIT {
 
   @BeforeAll
   static void up() throws Exception {
-    LifeboatConfig stack = RealStack.config();
-    namespace = stack.temporal().namespace();
-    service =
-        WorkflowServiceStubs.newServiceStubs(
-            WorkflowServiceStubsOptions.newBuilder().setTarget(stack.temporal().address()).build());
-    client =
-        WorkflowClient.newInstance(
-            service, WorkflowClientOptions.newBuilder().setNamespace(namespace).build());
-    // A monitor, failover or worker of this pair left by an aborted run would act on the new pair.
+    // A worker of this pair left by an aborted run would act on the new pair.
     new ProcessBuilder("pkill", "-f", "lifeboat-worker.jar .*/brain-(east|west).yaml")
         .start()
         .waitFor();
-    PairChecks.terminate(client, ClusterMonitorWorkflow.workflowId(PAIR), "left by an earlier run");
-    PairChecks.terminate(client, FailoverWorkflow.workflowId(PAIR), "left by an earlier run");
+    stack =
+        StackClient.connect(
+            ClusterMonitorWorkflow.workflowId(PAIR), FailoverWorkflow.workflowId(PAIR));
+    client = stack.client;
     pair = PgPair.up(PAIR, EAST, WEST, BOUNCER, false);
     eastConfig = config("brain-east");
     westConfig = config("brain-west");
@@ -93,15 +82,12 @@ class SplitBrainIT {
     Path file = logs.resolve(region + ".yaml");
     Files.writeString(
         file,
-        PgPair.header(RealStack.config(), region)
-            + "  brain:\n    replication: asynchronous\n"
-            + "    health: {interval: 1s, failuresBeforeDown: 2, probeTimeout: 3s}\n"
-            + "    failover: {automatic: true, rpoBudgetBytes: 16777216, escalateAfter: 2m,"
-            + " approvalTimeout: 5m}\n"
-            + "    traffic:\n"
-            + pair.bouncerEndpoint("      ")
-            + "    nodes:\n"
-            + pair.nodes("      ", "brain"));
+        pair.config(
+            "    replication: asynchronous\n"
+                + "    health: {interval: 1s, failuresBeforeDown: 2, probeTimeout: 3s}\n"
+                + "    failover: {automatic: true, rpoBudgetBytes: 16777216, escalateAfter: 2m,"
+                + " approvalTimeout: 5m}\n",
+            region));
     return file;
   }
 
@@ -114,9 +100,8 @@ class SplitBrainIT {
       if (sampler != null) {
         sampler.close();
       }
-      if (client != null) {
-        PairChecks.terminate(client, ClusterMonitorWorkflow.workflowId(PAIR), "test over");
-        PairChecks.terminate(client, FailoverWorkflow.workflowId(PAIR), "test over");
+      if (stack != null) {
+        stack.close();
       }
       for (WorkerProcess w : new WorkerProcess[] {eastWorker, westWorker}) {
         if (w != null) {
@@ -124,9 +109,6 @@ class SplitBrainIT {
         }
       }
     } finally {
-      if (service != null) {
-        service.shutdown();
-      }
       if (pair != null) {
         pair.close();
       }
@@ -155,9 +137,7 @@ class SplitBrainIT {
     assertThat(node(status, "east").verdict())
         .as("west's worker still reaches east; east's own probes never come back")
         .isEqualTo(MonitoredNode.UP);
-    assertThat(
-            PairChecks.startedSince(
-                service, namespace, FailoverWorkflow.workflowId(PAIR), startedAt))
+    assertThat(stack.startedSince(FailoverWorkflow.workflowId(PAIR), startedAt))
         .as("no failover was started")
         .isFalse();
     assertThat(PairChecks.primaries(EAST, WEST)).containsExactly(EAST);

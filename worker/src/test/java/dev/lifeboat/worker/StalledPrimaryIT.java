@@ -2,7 +2,6 @@ package dev.lifeboat.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lifeboat.config.LifeboatConfig;
 import dev.lifeboat.workflows.common.TaskQueues;
 import dev.lifeboat.workflows.failover.ClusterMonitorWorkflow;
 import dev.lifeboat.workflows.failover.FailoverWorkflow;
@@ -10,10 +9,7 @@ import dev.lifeboat.workflows.model.FailoverResult;
 import dev.lifeboat.workflows.model.MonitorRequest;
 import dev.lifeboat.workflows.model.MonitorStatus;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowOptions;
-import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,39 +42,30 @@ class StalledPrimaryIT {
   @TempDir static Path logs;
 
   private static PgPair pair;
-  private static WorkflowServiceStubs service;
+  private static StackClient stack;
   private static WorkflowClient client;
   private static WorkerProcess worker;
   private static WritableSampler sampler;
   private static WriteLog writes;
-  private static String namespace;
   private static long testsStartedAt;
 
   @BeforeAll
   static void up() throws Exception {
-    LifeboatConfig stack = RealStack.config();
-    service =
-        WorkflowServiceStubs.newServiceStubs(
-            WorkflowServiceStubsOptions.newBuilder().setTarget(stack.temporal().address()).build());
-    namespace = stack.temporal().namespace();
-    client =
-        WorkflowClient.newInstance(
-            service, WorkflowClientOptions.newBuilder().setNamespace(namespace).build());
-    PairChecks.terminate(client, ClusterMonitorWorkflow.workflowId(PAIR), "StalledPrimaryIT");
-    PairChecks.terminate(client, FailoverWorkflow.workflowId(PAIR), "StalledPrimaryIT");
+    stack =
+        StackClient.connect(
+            ClusterMonitorWorkflow.workflowId(PAIR), FailoverWorkflow.workflowId(PAIR));
+    client = stack.client;
     new ProcessBuilder("pkill", "-f", "lifeboat-worker.jar .*/stall.yaml").start().waitFor();
     pair = PgPair.up(PAIR, EAST, WEST, BOUNCER, true);
     Path config = logs.resolve("stall.yaml");
     Files.writeString(
         config,
-        PgPair.header(stack, "stall-east", "stall-west")
-            + "  stall:\n    replication: synchronous\n"
-            + "    health: {interval: 1s, failuresBeforeDown: 3, probeTimeout: 3s}\n"
-            + "    failover: {automatic: true, rpoBudgetBytes: 0}\n"
-            + "    traffic:\n"
-            + pair.bouncerEndpoint("      ")
-            + "    nodes:\n"
-            + pair.nodes("      ", "stall"));
+        pair.config(
+            "    replication: synchronous\n"
+                + "    health: {interval: 1s, failuresBeforeDown: 3, probeTimeout: 3s}\n"
+                + "    failover: {automatic: true, rpoBudgetBytes: 0}\n",
+            "stall-east",
+            "stall-west"));
     worker = WorkerProcess.start(config, Map.of(), logs);
     testsStartedAt = System.currentTimeMillis();
     sampler = WritableSampler.start("postgres", EAST, 200, 3_000, EAST, WEST);
@@ -107,17 +94,13 @@ class StalledPrimaryIT {
       if (sampler != null) {
         sampler.close();
       }
-      if (client != null) {
-        PairChecks.terminate(client, ClusterMonitorWorkflow.workflowId(PAIR), "StalledPrimaryIT");
-        PairChecks.terminate(client, FailoverWorkflow.workflowId(PAIR), "StalledPrimaryIT");
+      if (stack != null) {
+        stack.close();
       }
       if (worker != null) {
         worker.close();
       }
     } finally {
-      if (service != null) {
-        service.shutdown();
-      }
       if (pair != null) {
         pair.close();
       }
@@ -134,9 +117,7 @@ class StalledPrimaryIT {
     PairChecks.await(
         "ten more rounds", Duration.ofSeconds(120), () -> status().rounds() >= rounds + 10);
 
-    assertThat(
-            PairChecks.startedSince(
-                service, namespace, FailoverWorkflow.workflowId(PAIR), testsStartedAt))
+    assertThat(stack.startedSince(FailoverWorkflow.workflowId(PAIR), testsStartedAt))
         .as("no failover started")
         .isFalse();
     assertThat(status().primary()).isEqualTo("east");
@@ -154,8 +135,7 @@ class StalledPrimaryIT {
         Duration.ofSeconds(120),
         () ->
             "west".equals(primary())
-                && PairChecks.startedSince(
-                    service, namespace, FailoverWorkflow.workflowId(PAIR), testsStartedAt));
+                && stack.startedSince(FailoverWorkflow.workflowId(PAIR), testsStartedAt));
     FailoverResult result =
         client
             .newUntypedWorkflowStub(FailoverWorkflow.workflowId(PAIR))

@@ -253,7 +253,8 @@ public final class PostgresActivitiesImpl implements PostgresActivities {
           receiveLsn,
           replicas,
           elapsedMillis(started),
-          null);
+          null,
+          false);
     } catch (SQLException e) {
       return NodeProbe.unreachable(node, elapsedMillis(started), describe(node, e));
     }

@@ -33,30 +33,6 @@ public record FailoverRequest(
     long verdictAtMillis,
     String approvalNeededBecause) {
 
-  /** A request that needs no approval beyond the RPO budget's. */
-  public FailoverRequest(
-      String cluster,
-      String mode,
-      String targetRegion,
-      String reason,
-      String requestedBy,
-      String oldPrimary,
-      String lastPrimaryLsn,
-      long firstFailureAtMillis,
-      long verdictAtMillis) {
-    this(
-        cluster,
-        mode,
-        targetRegion,
-        reason,
-        requestedBy,
-        oldPrimary,
-        lastPrimaryLsn,
-        firstFailureAtMillis,
-        verdictAtMillis,
-        null);
-  }
-
   /** The primary is lost. */
   public static final String FAILOVER = "failover";
 

@@ -41,39 +41,14 @@ public record NodeProbe(
     replicas = replicas == null ? List.of() : List.copyOf(replicas);
   }
 
-  /** A probe that ran: the node answered, or it was seen not to. */
-  public NodeProbe(
-      String node,
-      String region,
-      boolean reachable,
-      NodeRole role,
-      String serverVersion,
-      String systemIdentifier,
-      long timeline,
-      String lsn,
-      String receiveLsn,
-      List<ReplicationPeer> replicas,
-      long latencyMillis,
-      String error) {
-    this(
-        node,
-        region,
-        reachable,
-        role,
-        serverVersion,
-        systemIdentifier,
-        timeline,
-        lsn,
-        receiveLsn,
-        replicas,
-        latencyMillis,
-        error,
-        false);
-  }
-
   /** Whether the probe ran and could not reach the node: evidence that it is down. */
   public boolean seenDown() {
     return !reachable && !unknown;
+  }
+
+  /** Returns the probe of a node that could not be reached. */
+  public static NodeProbe unreachable(NodeSpec node, long latencyMillis, String error) {
+    return absent(node, latencyMillis, error, false);
   }
 
   /**
@@ -81,24 +56,10 @@ public record NodeProbe(
    * says nothing about the node.
    */
   public static NodeProbe unknown(NodeSpec node, String why) {
-    return new NodeProbe(
-        node.name(),
-        node.region(),
-        false,
-        NodeRole.UNKNOWN,
-        null,
-        null,
-        0,
-        null,
-        null,
-        List.of(),
-        0,
-        why,
-        true);
+    return absent(node, 0, why, true);
   }
 
-  /** Returns the probe of a node that could not be reached. */
-  public static NodeProbe unreachable(NodeSpec node, long latencyMillis, String error) {
+  private static NodeProbe absent(NodeSpec node, long latencyMillis, String why, boolean unknown) {
     return new NodeProbe(
         node.name(),
         node.region(),
@@ -111,6 +72,7 @@ public record NodeProbe(
         null,
         List.of(),
         latencyMillis,
-        error);
+        why,
+        unknown);
   }
 }

@@ -131,18 +131,7 @@ class ClusterMonitorWorkflowTest {
     when(postgres.probe(TOKYO))
         .thenAnswer(
             i -> tokyoPromoted.get() ? onTimeline2(TOKYO) : Fixtures.standby(TOKYO, "0/3000100"));
-    PostgresActivities sydneyQueue =
-        mock(
-            PostgresActivities.class,
-            withSettings()
-                .withoutAnnotations()
-                .defaultAnswer(
-                    i -> {
-                      if (sydneyWorkerGone.get()) {
-                        throw new IllegalStateException("no worker");
-                      }
-                      return i.getMethod().invoke(postgres, i.getArguments());
-                    }));
+    PostgresActivities sydneyQueue = Fixtures.workerThatMayBeGone(postgres, sydneyWorkerGone::get);
     worker.registerActivitiesImplementations(topology);
     env.newWorker(TaskQueues.forRegion("sydney")).registerActivitiesImplementations(sydneyQueue);
     env.newWorker(TaskQueues.forRegion("tokyo")).registerActivitiesImplementations(postgres);
@@ -163,7 +152,8 @@ class ClusterMonitorWorkflowTest {
         null,
         List.of(),
         2,
-        null);
+        null,
+        false);
   }
 
   @Test

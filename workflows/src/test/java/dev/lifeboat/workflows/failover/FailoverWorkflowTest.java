@@ -56,22 +56,7 @@ class FailoverWorkflowTest {
           .setDoNotStart(true)
           .build();
 
-  private static final TrafficEndpoint BOUNCER =
-      new TrafficEndpoint(
-          "pgbouncer",
-          "bouncer",
-          null,
-          "127.0.0.1",
-          6432,
-          "lifeboat",
-          null,
-          "shop",
-          "/x.ini",
-          null,
-          null,
-          null,
-          null,
-          null);
+  private static final TrafficEndpoint BOUNCER = Fixtures.BOUNCER;
 
   /** Asynchronous, nothing may be lost without approval; escalate after 5 min, give up at 1 h. */
   private static final ClusterSpec ASYNC =
@@ -104,18 +89,7 @@ class FailoverWorkflowTest {
         .thenReturn(new FenceReport("pgbouncer bouncer", true, "redirected"));
     worker.registerActivitiesImplementations(topology);
     env.newWorker(TaskQueues.ORCHESTRATION).registerActivitiesImplementations(traffic);
-    PostgresActivities sydneyQueue =
-        mock(
-            PostgresActivities.class,
-            withSettings()
-                .withoutAnnotations()
-                .defaultAnswer(
-                    i -> {
-                      if (sydneyWorkerGone) {
-                        throw new IllegalStateException("no worker in sydney");
-                      }
-                      return i.getMethod().invoke(postgres, i.getArguments());
-                    }));
+    PostgresActivities sydneyQueue = Fixtures.workerThatMayBeGone(postgres, () -> sydneyWorkerGone);
     env.newWorker(TaskQueues.forRegion("sydney")).registerActivitiesImplementations(sydneyQueue);
     env.newWorker(TaskQueues.forRegion("tokyo")).registerActivitiesImplementations(postgres);
     env.start();
@@ -135,7 +109,8 @@ class FailoverWorkflowTest {
         "sydney",
         "0/3000100",
         1_000,
-        4_000);
+        4_000,
+        null);
   }
 
   private static NodeProbe tokyoAt(String lsn) {
@@ -218,7 +193,7 @@ class FailoverWorkflowTest {
             () ->
                 workflow.failover(
                     new FailoverRequest(
-                        "shop", "failover", "tokyo", "drill", "ana", "sydney", null, 0, 0)))
+                        "shop", "failover", "tokyo", "drill", "ana", "sydney", null, 0, 0, null)))
         .isInstanceOf(WorkflowFailedException.class)
         .rootCause()
         .hasMessageContaining("tokyo in tokyo is not a healthy standby (unreachable: refused)")

@@ -26,7 +26,6 @@ import dev.lifeboat.workflows.model.HealthSettings;
 import dev.lifeboat.workflows.model.MonitorRequest;
 import dev.lifeboat.workflows.model.NodeProbe;
 import dev.lifeboat.workflows.model.PromotionResult;
-import dev.lifeboat.workflows.model.TrafficEndpoint;
 import dev.lifeboat.workflows.shared.Fixtures;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
@@ -58,23 +57,6 @@ class RecordFailoverSafetyHistoriesTest {
 
   private static final Path HISTORIES = RecordGoldenHistoriesTest.HISTORIES;
 
-  private static final TrafficEndpoint BOUNCER =
-      new TrafficEndpoint(
-          "pgbouncer",
-          "bouncer",
-          null,
-          "127.0.0.1",
-          6432,
-          "lifeboat",
-          null,
-          "shop",
-          "/x.ini",
-          null,
-          null,
-          null,
-          null,
-          null);
-
   @Test
   void recordFailoverWithAnUnheldFenceApproved() throws Exception {
     try (TestWorkflowEnvironment env = environment()) {
@@ -87,7 +69,7 @@ class RecordFailoverSafetyHistoriesTest {
               ClusterSpec.ASYNCHRONOUS,
               HealthSettings.defaults(),
               new FailoverPolicy(true, 1 << 20, 0, 1 << 30, 300, 3600),
-              List.of(BOUNCER));
+              List.of(Fixtures.BOUNCER));
       Worker orchestration = env.newWorker(TaskQueues.ORCHESTRATION);
       orchestration.registerWorkflowImplementationTypes(FailoverWorkflowImpl.class);
       orchestration.registerActivitiesImplementations(topology(spec), traffic());
@@ -97,7 +79,8 @@ class RecordFailoverSafetyHistoriesTest {
       when(tokyo.probe(TOKYO)).thenReturn(Fixtures.standby(TOKYO, "0/3000100"));
       when(tokyo.promote(TOKYO))
           .thenReturn(new PromotionResult("tokyo", "0/4000000", 2, 80, false));
-      env.newWorker(TaskQueues.forRegion("sydney")).registerActivitiesImplementations(goneWorker());
+      env.newWorker(TaskQueues.forRegion("sydney"))
+          .registerActivitiesImplementations(Fixtures.workerThatMayBeGone(null, () -> true));
       env.newWorker(TaskQueues.forRegion("tokyo")).registerActivitiesImplementations(tokyo);
       env.start();
 
@@ -141,18 +124,7 @@ class RecordFailoverSafetyHistoriesTest {
       when(pg.probe(SYDNEY)).thenReturn(Fixtures.lonelyPrimary(SYDNEY, "0/3000100"));
       when(pg.probe(TOKYO)).thenReturn(Fixtures.standby(TOKYO, "0/3000100"));
       AtomicBoolean sydneyGone = new AtomicBoolean();
-      PostgresActivities sydneyQueue =
-          mock(
-              PostgresActivities.class,
-              withSettings()
-                  .withoutAnnotations()
-                  .defaultAnswer(
-                      i -> {
-                        if (sydneyGone.get()) {
-                          throw new IllegalStateException("no worker in sydney");
-                        }
-                        return i.getMethod().invoke(pg, i.getArguments());
-                      }));
+      PostgresActivities sydneyQueue = Fixtures.workerThatMayBeGone(pg, sydneyGone::get);
       env.newWorker(TaskQueues.forRegion("sydney")).registerActivitiesImplementations(sydneyQueue);
       env.newWorker(TaskQueues.forRegion("tokyo")).registerActivitiesImplementations(pg);
       env.start();
@@ -205,18 +177,6 @@ class RecordFailoverSafetyHistoriesTest {
     when(traffic.hold(any(), any())).thenReturn(report);
     when(traffic.redirect(any(), any(), anyList())).thenReturn(report);
     return traffic;
-  }
-
-  /** Sydney's worker is gone: every activity on its queue fails. */
-  private static PostgresActivities goneWorker() {
-    return mock(
-        PostgresActivities.class,
-        withSettings()
-            .withoutAnnotations()
-            .defaultAnswer(
-                i -> {
-                  throw new IllegalStateException("no worker in sydney");
-                }));
   }
 
   private static void write(

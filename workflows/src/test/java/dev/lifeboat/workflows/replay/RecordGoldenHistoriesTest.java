@@ -197,22 +197,7 @@ class RecordGoldenHistoriesTest {
               dev.lifeboat.workflows.model.ClusterSpec.ASYNCHRONOUS,
               null,
               new dev.lifeboat.workflows.model.FailoverPolicy(true, 0, 0, 1 << 30, 300, 3600),
-              java.util.List.of(
-                  new dev.lifeboat.workflows.model.TrafficEndpoint(
-                      "pgbouncer",
-                      "bouncer",
-                      null,
-                      "127.0.0.1",
-                      6432,
-                      "lifeboat",
-                      null,
-                      "shop",
-                      "/x.ini",
-                      null,
-                      null,
-                      null,
-                      null,
-                      null)));
+              java.util.List.of(Fixtures.BOUNCER));
       Worker orchestration = env.newWorker(TaskQueues.ORCHESTRATION);
       orchestration.registerWorkflowImplementationTypes(
           dev.lifeboat.workflows.failover.FailoverWorkflowImpl.class);
@@ -263,7 +248,8 @@ class RecordGoldenHistoriesTest {
               "sydney",
               "0/3000100",
               1000,
-              4000));
+              4000,
+              null));
       while (!"awaiting-approval".equals(workflow.progress().step())) {
         env.sleep(java.time.Duration.ofMillis(100));
       }

@@ -138,6 +138,25 @@ class RunbookWorkflowTest {
     return s -> s.steps().stream().anyMatch(st -> st.id().equals(id) && st.status().equals(status));
   }
 
+  private static RunbookStep stopWritesOnSydneyUndoneByAllowWrites() {
+    return step("stop-writes")
+        .type(StepTypes.POSTGRES)
+        .with(Map.of("action", "set-read-only", "target", "sydney", "readOnly", true))
+        .rollback(
+            step("allow-writes")
+                .type(StepTypes.POSTGRES)
+                .with(Map.of("action", "set-read-only", "target", "sydney", "readOnly", false))
+                .build())
+        .build();
+  }
+
+  private static RunbookStep promoteTokyo() {
+    return step("promote")
+        .type(StepTypes.POSTGRES)
+        .with(Map.of("action", "promote", "target", "tokyo"))
+        .build();
+  }
+
   private static StepStatus stepOf(RunbookResult result, String id) {
     return result.steps().stream().filter(s -> s.id().equals(id)).findFirst().orElseThrow();
   }
@@ -845,26 +864,8 @@ class RunbookWorkflowTest {
         runbook(
             "failover",
             List.of(
-                step("stop-writes")
-                    .type(StepTypes.POSTGRES)
-                    .with(Map.of("action", "set-read-only", "target", "sydney", "readOnly", true))
-                    .rollback(
-                        step("allow-writes")
-                            .type(StepTypes.POSTGRES)
-                            .with(
-                                Map.of(
-                                    "action",
-                                    "set-read-only",
-                                    "target",
-                                    "sydney",
-                                    "readOnly",
-                                    false))
-                            .build())
-                    .build(),
-                step("promote")
-                    .type(StepTypes.POSTGRES)
-                    .with(Map.of("action", "promote", "target", "tokyo"))
-                    .build(),
+                stopWritesOnSydneyUndoneByAllowWrites(),
+                promoteTokyo(),
                 step("redirect")
                     .type(StepTypes.TRAFFIC)
                     .with(Map.of("action", "retarget", "endpoint", "pgbouncer", "target", "tokyo"))
@@ -906,26 +907,8 @@ class RunbookWorkflowTest {
         runbook(
             "failover",
             List.of(
-                step("stop-writes")
-                    .type(StepTypes.POSTGRES)
-                    .with(Map.of("action", "set-read-only", "target", "sydney", "readOnly", true))
-                    .rollback(
-                        step("allow-writes")
-                            .type(StepTypes.POSTGRES)
-                            .with(
-                                Map.of(
-                                    "action",
-                                    "set-read-only",
-                                    "target",
-                                    "sydney",
-                                    "readOnly",
-                                    false))
-                            .build())
-                    .build(),
-                step("promote")
-                    .type(StepTypes.POSTGRES)
-                    .with(Map.of("action", "promote", "target", "tokyo"))
-                    .build(),
+                stopWritesOnSydneyUndoneByAllowWrites(),
+                promoteTokyo(),
                 step("redirect")
                     .type(StepTypes.TRAFFIC)
                     .onFailure(OnFailure.ROLLBACK)

@@ -1,11 +1,15 @@
 package dev.lifeboat.workflows.shared;
 
+import dev.lifeboat.workflows.activities.PostgresActivities;
 import dev.lifeboat.workflows.model.ClusterSpec;
 import dev.lifeboat.workflows.model.NodeProbe;
 import dev.lifeboat.workflows.model.NodeRole;
 import dev.lifeboat.workflows.model.NodeSpec;
 import dev.lifeboat.workflows.model.ReplicationPeer;
+import dev.lifeboat.workflows.model.TrafficEndpoint;
 import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.mockito.Mockito;
 
 /** The demo topology (primary sydney, standby tokyo) and probes of it, shared by tests. */
 public final class Fixtures {
@@ -17,7 +21,44 @@ public final class Fixtures {
   public static final ClusterSpec SHOP =
       new ClusterSpec("shop", "active-passive", List.of(SYDNEY, TOKYO));
 
+  /** A PgBouncer endpoint of the orchestration queue, as the failover tests use it. */
+  public static final TrafficEndpoint BOUNCER =
+      new TrafficEndpoint(
+          "pgbouncer",
+          "bouncer",
+          null,
+          "127.0.0.1",
+          6432,
+          "lifeboat",
+          null,
+          "shop",
+          "/x.ini",
+          null,
+          null,
+          null,
+          null,
+          null);
+
   private Fixtures() {}
+
+  /**
+   * The activities of a region's worker that may be gone: while {@code gone} says so, every call
+   * fails as an activity on an unpolled queue would; otherwise it is answered by {@code delegate}.
+   */
+  public static PostgresActivities workerThatMayBeGone(
+      PostgresActivities delegate, BooleanSupplier gone) {
+    return Mockito.mock(
+        PostgresActivities.class,
+        Mockito.withSettings()
+            .withoutAnnotations()
+            .defaultAnswer(
+                i -> {
+                  if (gone.getAsBoolean()) {
+                    throw new IllegalStateException("no worker in this region");
+                  }
+                  return i.getMethod().invoke(delegate, i.getArguments());
+                }));
+  }
 
   /** A primary at {@code lsn} with tokyo streaming and replayed up to {@code tokyoLsn}. */
   public static NodeProbe primary(NodeSpec node, String lsn, String tokyoLsn, Double lagSeconds) {
@@ -33,7 +74,8 @@ public final class Fixtures {
         null,
         List.of(new ReplicationPeer("tokyo", "streaming", "async", lsn, tokyoLsn, lagSeconds)),
         3,
-        null);
+        null,
+        false);
   }
 
   /** A primary with no standby streaming from it. */
@@ -50,7 +92,8 @@ public final class Fixtures {
         null,
         List.of(),
         3,
-        null);
+        null,
+        false);
   }
 
   /** A standby replayed up to {@code lsn}. */
@@ -67,6 +110,7 @@ public final class Fixtures {
         lsn,
         List.of(),
         4,
-        null);
+        null,
+        false);
   }
 }
