@@ -147,6 +147,23 @@ wait_for_port() {
 
 pidfile() { echo "$LIFEBOAT_RUN/$1.pid"; }
 
+# Starts a PostgreSQL data directory with pg_ctl as the server's user. A start that fails with
+# "address in use" while nothing listens (a port of the ephemeral range briefly taken by an
+# outgoing connection) is retried twice.
+pg_ctl_start() {
+  local bin="$1" dir="$2" logfile="$3" label="$4" attempt logged
+  for attempt in 1 2 3; do
+    logged="$(stat -c %s "$logfile" 2>/dev/null || echo 0)"
+    as_pg "$bin/pg_ctl" -D "$dir" -l "$logfile" -w -t 60 start >/dev/null && return 0
+    if ((attempt == 3)) || ! tail -c +"$((logged + 1))" "$logfile" 2>/dev/null | grep -qi "in use"; then
+      return 1
+    fi
+    log "$label could not bind its port (briefly taken by an outgoing connection?); retrying"
+    sleep 1
+  done
+  return 1
+}
+
 # True when the pid file names a live process that we started.
 running() {
   local file

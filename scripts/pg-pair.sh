@@ -60,7 +60,8 @@ up() {
   printf 'host replication replicator 127.0.0.1/32 scram-sha-256\nhost replication postgres 127.0.0.1/32 scram-sha-256\n' |
     as_pg tee -a "$dir/east/pg_hba.conf" >/dev/null
   node_conf "$dir/east" east "$east_port" "$dir"
-  as_pg "$bin/pg_ctl" -D "$dir/east" -l "$dir/east.log" -w -t 60 start >/dev/null || die "east did not start; see $dir/east.log"
+  pg_ctl_start "$bin" "$dir/east" "$dir/east.log" "pair $name east" ||
+    die "east did not start: $(tail -n 5 "$dir/east.log" | tr "\n" " ")"
   as_pg "$bin/psql" -h "$dir" -p "$east_port" -U postgres -d postgres -X -q -v ON_ERROR_STOP=1 >/dev/null <<SQL
 CREATE ROLE replicator WITH REPLICATION LOGIN PASSWORD '$(secret_of pg-replicator)';
 CREATE ROLE shop WITH LOGIN PASSWORD '$(secret_of pg-shop-app)';
@@ -75,7 +76,8 @@ SQL
     -d "host=127.0.0.1 port=$east_port user=replicator application_name=west passfile=$passfile" \
     >"$dir/basebackup.log" 2>&1 || die "pg_basebackup failed; see $dir/basebackup.log"
   node_conf "$dir/west" west "$west_port" "$dir"
-  as_pg "$bin/pg_ctl" -D "$dir/west" -l "$dir/west.log" -w -t 60 start >/dev/null || die "west did not start; see $dir/west.log"
+  pg_ctl_start "$bin" "$dir/west" "$dir/west.log" "pair $name west" ||
+    die "west did not start: $(tail -n 5 "$dir/west.log" | tr "\n" " ")"
   if [[ "$sync" == "--sync" ]]; then
     as_pg "$bin/psql" -h "$dir" -p "$east_port" -U postgres -d postgres -X -q \
       -c "ALTER SYSTEM SET synchronous_standby_names = 'ANY 1 (\"west\")'" -c "SELECT pg_reload_conf()" >/dev/null
@@ -185,7 +187,7 @@ node_action() {
         [[ -n "$pid" && -e "/proc/$pid" ]] || break
         sleep 0.1
       done
-      as_pg "$(pg_bindir)/pg_ctl" -D "$dir/$node" -l "$dir/$node.log" -w -t 60 start >/dev/null ||
+      pg_ctl_start "$(pg_bindir)" "$dir/$node" "$dir/$node.log" "pair $name $node" ||
         die "$node did not start: $(tail -n 5 "$dir/$node.log" | tr "\n" " ")" ;;
     running) if node_running "$name" "$node"; then echo running; else echo stopped; fi ;;
   esac

@@ -130,22 +130,13 @@ pg_running() {
 }
 
 pg_start() {
-  local node="$1" port dir="$PGSTATE/$1" attempt logged
+  local node="$1" port dir="$PGSTATE/$1"
   port="$(pg_port_of "$node")"
   require_free_port "$port" "PostgreSQL node $node"
-  # A start that fails with "address in use" while nothing listens is retried, as in start_simple.
-  for attempt in 1 2 3; do
-    logged="$(stat -c %s "$PGSTATE/$node.log" 2>/dev/null || echo 0)"
-    if as_pg "$PGBIN/pg_ctl" -D "$dir" -l "$PGSTATE/$node.log" -w -t 60 start >/dev/null; then
-      head -n1 "$dir/postmaster.pid" >"$(pidfile "pg-$node")"
-      return 0
-    fi
-    if ((attempt == 3)) || ! tail -c +"$((logged + 1))" "$PGSTATE/$node.log" 2>/dev/null | grep -qi "in use"; then
-      break
-    fi
-    log "PostgreSQL node $node could not bind 127.0.0.1:$port (briefly taken by an outgoing connection?); retrying"
-    sleep 1
-  done
+  if pg_ctl_start "$PGBIN" "$dir" "$PGSTATE/$node.log" "PostgreSQL node $node"; then
+    head -n1 "$dir/postmaster.pid" >"$(pidfile "pg-$node")"
+    return 0
+  fi
   die "PostgreSQL node $node did not start; see $PGSTATE/$node.log"
 }
 

@@ -14,8 +14,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -63,7 +61,7 @@ class FailoverTemporalRestartIT {
   static void down() throws Exception {
     try {
       // Whatever happened, the rest of the suite needs a running Temporal server.
-      stackScript("start", "temporal");
+      PairChecks.stackScript("start", "temporal");
       if (stack != null) {
         stack.close();
       }
@@ -108,8 +106,8 @@ class FailoverTemporalRestartIT {
         Duration.ofSeconds(120),
         () -> "awaiting-approval".equals(stepOf(failover)));
 
-    stackScript("kill", "temporal");
-    stackScript("start", "temporal");
+    PairChecks.stackScript("kill", "temporal");
+    PairChecks.stackScript("start", "temporal");
 
     long estimate = -1;
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
@@ -147,13 +145,5 @@ class FailoverTemporalRestartIT {
     } catch (RuntimeException notYet) {
       return null;
     }
-  }
-
-  private static void stackScript(String action, String service) throws Exception {
-    List<String> command =
-        new ArrayList<>(List.of("bash", RealStack.ROOT + "/scripts/stack.sh", action, service));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertThat(p.waitFor()).as("stack.sh " + action + " " + service + ": " + out).isZero();
   }
 }

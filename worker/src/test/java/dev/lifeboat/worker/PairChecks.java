@@ -8,6 +8,7 @@ import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -90,5 +91,15 @@ final class PairChecks {
       }
       throw e;
     }
+  }
+
+  /** Runs {@code scripts/stack.sh ACTION SERVICE} (start, stop or kill of one service). */
+  static void stackScript(String action, String service) throws Exception {
+    Process p =
+        new ProcessBuilder("bash", RealStack.ROOT + "/scripts/stack.sh", action, service)
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as("stack.sh " + action + " " + service + ": " + out).isZero();
   }
 }

@@ -18,25 +18,39 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class WriteLog implements AutoCloseable {
 
-  private final int port;
+  /** Opens the connection the client writes through: a node, or an endpoint such as PgBouncer. */
+  @FunctionalInterface
+  interface Connector {
+    Connection open() throws Exception;
+  }
+
+  private final Connector connector;
   private final String database;
   private final Set<Long> acknowledged = new ConcurrentSkipListSet<>();
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final Thread writer;
 
-  private WriteLog(int port, String database, int maxWrites) {
-    this.port = port;
+  private WriteLog(Connector connector, String database, int maxWrites) {
+    this.connector = connector;
     this.database = database;
-    this.writer = new Thread(() -> write(maxWrites), "write-log-" + port);
+    this.writer = new Thread(() -> write(maxWrites), "write-log");
   }
 
   /** Creates the log table on the primary at {@code port} and starts writing to it. */
   static WriteLog start(int port, String database, int maxWrites) throws Exception {
-    try (Connection c = PgPair.superuser(port, database);
+    return start(() -> PgPair.superuser(port, database), database, maxWrites);
+  }
+
+  /**
+   * Creates the log table through {@code connector} and starts writing through it; {@code database}
+   * is where {@link #missingOn} looks for the rows.
+   */
+  static WriteLog start(Connector connector, String database, int maxWrites) throws Exception {
+    try (Connection c = connector.open();
         Statement s = c.createStatement()) {
       s.execute("CREATE TABLE IF NOT EXISTS write_log (id bigint PRIMARY KEY, at timestamptz)");
     }
-    WriteLog log = new WriteLog(port, database, maxWrites);
+    WriteLog log = new WriteLog(connector, database, maxWrites);
     log.writer.setDaemon(true);
     log.writer.start();
     return log;
@@ -45,7 +59,7 @@ final class WriteLog implements AutoCloseable {
   private void write(int maxWrites) {
     long next = 1;
     while (running.get() && next <= maxWrites) {
-      try (Connection c = PgPair.superuser(port, database);
+      try (Connection c = connector.open();
           PreparedStatement insert =
               c.prepareStatement("INSERT INTO write_log VALUES (?, now())")) {
         insert.setQueryTimeout(3);
