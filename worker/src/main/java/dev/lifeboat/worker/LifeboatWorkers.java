@@ -18,6 +18,7 @@ import dev.lifeboat.workflows.backup.ListBackupsWorkflowImpl;
 import dev.lifeboat.workflows.backup.RetentionWorkflowImpl;
 import dev.lifeboat.workflows.backup.VerifyBackupWorkflowImpl;
 import dev.lifeboat.workflows.common.TaskQueues;
+import dev.lifeboat.workflows.failover.ClusterLockWorkflowImpl;
 import dev.lifeboat.workflows.failover.ClusterMonitorWorkflowImpl;
 import dev.lifeboat.workflows.failover.DisasterSimulationWorkflowImpl;
 import dev.lifeboat.workflows.failover.FailbackWorkflowImpl;
@@ -97,6 +98,7 @@ public final class LifeboatWorkers {
         FailoverWorkflowImpl.class,
         FailbackWorkflowImpl.class,
         ClusterMonitorWorkflowImpl.class,
+        ClusterLockWorkflowImpl.class,
         DisasterSimulationWorkflowImpl.class,
         RunbookWorkflowImpl.class);
     TrafficActivitiesImpl traffic = new TrafficActivitiesImpl(secrets);

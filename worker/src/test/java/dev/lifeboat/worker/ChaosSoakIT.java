@@ -3,15 +3,12 @@ package dev.lifeboat.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeboat.workflows.common.TaskQueues;
-import dev.lifeboat.workflows.failover.ClusterMonitorWorkflow;
 import dev.lifeboat.workflows.failover.FailbackWorkflow;
 import dev.lifeboat.workflows.failover.FailoverWorkflow;
 import dev.lifeboat.workflows.model.FailbackRequest;
 import dev.lifeboat.workflows.model.FailbackResult;
 import dev.lifeboat.workflows.model.FailoverApproval;
 import dev.lifeboat.workflows.model.FailoverProgress;
-import dev.lifeboat.workflows.model.MonitorRequest;
-import dev.lifeboat.workflows.model.MonitorStatus;
 import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
@@ -58,7 +55,7 @@ class ChaosSoakIT {
 
   @TempDir static Path logs;
 
-  private static PgPair pair;
+  private static PairHarness harness;
   private static StackClient stack;
   private static WorkflowClient client;
   private static final Map<String, Path> configs = new TreeMap<>();
@@ -70,64 +67,34 @@ class ChaosSoakIT {
 
   @BeforeAll
   static void up() throws Exception {
-    new ProcessBuilder("pkill", "-f", "lifeboat-worker.jar .*/chaos-(east|west).yaml")
-        .start()
-        .waitFor();
-    stack =
-        StackClient.connect(
-            ClusterMonitorWorkflow.workflowId(PAIR),
-            FailoverWorkflow.workflowId(PAIR),
-            FailbackWorkflow.workflowId(PAIR));
-    client = stack.client;
-    pair = PgPair.up(PAIR, EAST, WEST, BOUNCER, true);
+    harness = PairHarness.up(PAIR, EAST, WEST, BOUNCER, true);
+    stack = harness.stack;
+    client = harness.client;
     for (String node : List.of("east", "west")) {
       Path file = logs.resolve("chaos-" + node + ".yaml");
       Files.writeString(
           file,
-          pair.config(
+          harness.pair.config(
               "    replication: synchronous\n"
                   + "    health: {interval: 1s, failuresBeforeDown: 2, probeTimeout: 3s}\n"
                   + "    failover: {automatic: true, rpoBudgetBytes: 0, escalateAfter: 1m,"
                   + " approvalTimeout: 5m}\n",
               "chaos-" + node));
       configs.put(node, file);
-      workers.put(node, WorkerProcess.start(file, Map.of(), logs));
+      workers.put(node, harness.own(WorkerProcess.start(file, Map.of(), logs)));
     }
     startedAt = System.currentTimeMillis();
-    WorkflowClient.start(
-        client.newWorkflowStub(
-                ClusterMonitorWorkflow.class,
-                WorkflowOptions.newBuilder()
-                    .setWorkflowId(ClusterMonitorWorkflow.workflowId(PAIR))
-                    .setTaskQueue(TaskQueues.ORCHESTRATION)
-                    .build())
-            ::monitor,
-        new MonitorRequest(PAIR));
+    harness.startMonitor();
     PairChecks.await(
-        "the monitor sees east", Duration.ofSeconds(90), () -> "east".equals(primary()));
-    sampler = WritableSampler.start("shop", EAST, 200, 1_000_000, EAST, WEST);
-    writes = WriteLog.start(ChaosSoakIT::throughPgBouncer, "shop", 1_000_000);
+        "the monitor sees east", Duration.ofSeconds(90), () -> "east".equals(harness.primary()));
+    sampler = harness.own(WritableSampler.start("shop", EAST, 200, 1_000_000, EAST, WEST));
+    writes = harness.own(WriteLog.start(ChaosSoakIT::throughPgBouncer, "shop", 1_000_000));
   }
 
   @AfterAll
   static void down() throws Exception {
-    try {
-      if (writes != null) {
-        writes.close();
-      }
-      if (sampler != null) {
-        sampler.close();
-      }
-      if (stack != null) {
-        stack.close();
-      }
-      for (WorkerProcess w : workers.values()) {
-        w.close();
-      }
-    } finally {
-      if (pair != null) {
-        pair.close();
-      }
+    if (harness != null) {
+      harness.close();
     }
   }
 
@@ -157,7 +124,7 @@ class ChaosSoakIT {
         event("worker of chaos-" + node + " SIGKILLed");
         workers.get(node).kill();
         Thread.sleep(1000 + random.nextInt(4000));
-        workers.put(node, WorkerProcess.start(configs.get(node), Map.of(), logs));
+        workers.put(node, harness.own(WorkerProcess.start(configs.get(node), Map.of(), logs)));
         event("worker of chaos-" + node + " started again");
       }
       approveWhatWaits();
@@ -262,16 +229,7 @@ class ChaosSoakIT {
   }
 
   private static String primary() {
-    try {
-      MonitorStatus status =
-          client
-              .newWorkflowStub(
-                  ClusterMonitorWorkflow.class, ClusterMonitorWorkflow.workflowId(PAIR))
-              .status();
-      return status.primary();
-    } catch (RuntimeException notYet) {
-      return null;
-    }
+    return harness.primary();
   }
 
   /** Counts of the pair's workflows started since the soak began, by type and status. */

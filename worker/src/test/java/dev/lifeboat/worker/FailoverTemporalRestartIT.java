@@ -11,8 +11,6 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -35,59 +33,36 @@ class FailoverTemporalRestartIT {
 
   @TempDir static Path logs;
 
-  private static PgPair pair;
-  private static Path config;
-  private static StackClient stack;
+  private static PairHarness harness;
   private static WorkflowClient client;
-  private static WorkerProcess worker;
 
   @BeforeAll
   static void up() throws Exception {
-    pair = PgPair.up(PAIR, EAST, WEST, BOUNCER, false);
-    config = logs.resolve("tempo.yaml");
+    harness = PairHarness.up(PAIR, EAST, WEST, BOUNCER, false);
+    client = harness.client;
+    Path config = logs.resolve("tempo.yaml");
     Files.writeString(
         config,
-        pair.config(
+        harness.pair.config(
             "    replication: asynchronous\n"
                 + "    failover: {rpoBudgetBytes: 0, escalateAfter: 2m, approvalTimeout: 10m}\n",
             "tempo-east",
             "tempo-west"));
-    stack = StackClient.connect(FailoverWorkflow.workflowId(PAIR));
-    client = stack.client;
-    worker = WorkerProcess.start(config, Map.of(), logs);
+    harness.own(WorkerProcess.start(config, Map.of(), logs));
   }
 
   @AfterAll
   static void down() throws Exception {
-    try {
-      // Whatever happened, the rest of the suite needs a running Temporal server.
-      PairChecks.stackScript("start", "temporal");
-      if (stack != null) {
-        stack.close();
-      }
-      if (worker != null) {
-        worker.close();
-      }
-    } finally {
-      if (pair != null) {
-        pair.close();
-      }
+    // Whatever happened, the rest of the suite needs a running Temporal server.
+    PairChecks.stackScript("start", "temporal");
+    if (harness != null) {
+      harness.close();
     }
   }
 
   @Test
   void aFailoverWaitingForAnApprovalSurvivesATemporalServerCrashAndPromotesOnce() throws Exception {
-    // West stops receiving and east writes on: a promotion would lose that, so it needs approval.
-    try (Connection c = PgPair.superuser(WEST, "postgres");
-        Statement s = c.createStatement()) {
-      s.execute("ALTER SYSTEM SET primary_conninfo = ''");
-      s.execute("SELECT pg_reload_conf()");
-    }
-    Thread.sleep(1000);
-    try (Connection c = PgPair.superuser(EAST, "postgres");
-        Statement s = c.createStatement()) {
-      s.execute("CREATE TABLE written_after (id int)");
-    }
+    harness.pair.detachWestAndWriteOnEast();
     FailoverWorkflow failover =
         client.newWorkflowStub(
             FailoverWorkflow.class,

@@ -72,17 +72,7 @@ class FailoverWorkerCrashIT {
 
   @Test
   void aNewWorkerFinishesTheFailoverTheKilledOneStartedAndOnePrimaryResults() throws Exception {
-    // West stops receiving, so a promotion would lose what east writes next: approval needed.
-    try (Connection c = PgPair.superuser(WEST, "shop");
-        Statement s = c.createStatement()) {
-      s.execute("ALTER SYSTEM SET primary_conninfo = ''");
-      s.execute("SELECT pg_reload_conf()");
-    }
-    Thread.sleep(1000);
-    try (Connection c = PgPair.superuser(EAST, "shop");
-        Statement s = c.createStatement()) {
-      s.execute("CREATE TABLE lost (id int)");
-    }
+    pair.detachWestAndWriteOnEast();
 
     WorkerProcess first = WorkerProcess.start(config, Map.of(), logs);
     FailoverWorkflow failover =

@@ -2,13 +2,8 @@ package dev.lifeboat.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lifeboat.workflows.common.TaskQueues;
-import dev.lifeboat.workflows.failover.ClusterMonitorWorkflow;
 import dev.lifeboat.workflows.failover.FailoverWorkflow;
 import dev.lifeboat.workflows.model.FailoverResult;
-import dev.lifeboat.workflows.model.MonitorRequest;
-import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,70 +33,44 @@ class PartitionIT {
 
   @TempDir static Path logs;
 
-  private static PgPair pair;
+  private static PairHarness harness;
   private static StackClient stack;
   private static TcpProxy proxy;
-  private static WorkerProcess worker;
   private static WritableSampler sampler;
   private static WriteLog writes;
 
   @BeforeAll
   static void up() throws Exception {
-    new ProcessBuilder("pkill", "-f", "lifeboat-worker.jar .*/part.yaml").start().waitFor();
-    stack =
-        StackClient.connect(
-            ClusterMonitorWorkflow.workflowId(PAIR), FailoverWorkflow.workflowId(PAIR));
-    pair = PgPair.up(PAIR, EAST, WEST, BOUNCER, true);
-    proxy = TcpProxy.start(EAST_FOR_LIFEBOAT, EAST);
+    harness = PairHarness.up(PAIR, EAST, WEST, BOUNCER, true);
+    stack = harness.stack;
+    proxy = harness.own(TcpProxy.start(EAST_FOR_LIFEBOAT, EAST));
     Path config = logs.resolve("part.yaml");
     // Lifeboat reaches east only through the proxy; replication and clients do not.
     Files.writeString(
         config,
-        pair.config(
+        harness
+            .pair
+            .config(
                 "    replication: synchronous\n"
                     + "    health: {interval: 1s, failuresBeforeDown: 2, probeTimeout: 3s}\n"
                     + "    failover: {automatic: true, rpoBudgetBytes: 0}\n",
                 "part-east",
                 "part-west")
             .replace("port: " + EAST + ",", "port: " + EAST_FOR_LIFEBOAT + ","));
-    worker = WorkerProcess.start(config, Map.of(), logs);
-    WorkflowClient.start(
-        stack.client.newWorkflowStub(
-                ClusterMonitorWorkflow.class,
-                WorkflowOptions.newBuilder()
-                    .setWorkflowId(ClusterMonitorWorkflow.workflowId(PAIR))
-                    .setTaskQueue(TaskQueues.ORCHESTRATION)
-                    .build())
-            ::monitor,
-        new MonitorRequest(PAIR));
+    harness.own(WorkerProcess.start(config, Map.of(), logs));
+    harness.startMonitor();
     PairChecks.await(
-        "the monitor sees east as primary", Duration.ofSeconds(90), () -> "east".equals(primary()));
-    sampler = WritableSampler.start("postgres", EAST, 200, 3_000, EAST, WEST);
-    writes = WriteLog.start(EAST, "postgres", 5_000);
+        "the monitor sees east as primary",
+        Duration.ofSeconds(90),
+        () -> "east".equals(harness.primary()));
+    sampler = harness.own(WritableSampler.start("postgres", EAST, 200, 3_000, EAST, WEST));
+    writes = harness.own(WriteLog.start(EAST, "postgres", 5_000));
   }
 
   @AfterAll
   static void down() throws Exception {
-    try {
-      if (writes != null) {
-        writes.close();
-      }
-      if (sampler != null) {
-        sampler.close();
-      }
-      if (stack != null) {
-        stack.close();
-      }
-      if (worker != null) {
-        worker.close();
-      }
-      if (proxy != null) {
-        proxy.close();
-      }
-    } finally {
-      if (pair != null) {
-        pair.close();
-      }
+    if (harness != null) {
+      harness.close();
     }
   }
 
@@ -112,7 +81,9 @@ class PartitionIT {
     proxy.cut();
 
     PairChecks.await(
-        "the monitor fails over to west", Duration.ofSeconds(120), () -> "west".equals(primary()));
+        "the monitor fails over to west",
+        Duration.ofSeconds(120),
+        () -> "west".equals(harness.primary()));
     assertThat(stack.startedSince(FailoverWorkflow.workflowId(PAIR), cutAt)).isTrue();
     FailoverResult result =
         stack
@@ -135,17 +106,5 @@ class PartitionIT {
     assertThat(writes.missingOn(WEST)).as("acknowledged writes lost").isEmpty();
     assertThat(sampler.splitBrains()).as("instants with two writable nodes").isEmpty();
     assertThat(PairChecks.primaries(EAST, WEST)).containsExactly(WEST);
-  }
-
-  private static String primary() {
-    try {
-      return stack
-          .client
-          .newWorkflowStub(ClusterMonitorWorkflow.class, ClusterMonitorWorkflow.workflowId(PAIR))
-          .status()
-          .primary();
-    } catch (RuntimeException notYet) {
-      return null;
-    }
   }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -122,6 +123,23 @@ final class PgPair implements AutoCloseable {
     props.setProperty("loginTimeout", "3");
     return DriverManager.getConnection(
         "jdbc:postgresql://127.0.0.1:" + port + "/" + database, props);
+  }
+
+  /**
+   * West stops receiving WAL and east writes on, so a promotion of west would lose that write: a
+   * failover then needs an approval, which holds it at a known step for a test.
+   */
+  void detachWestAndWriteOnEast() throws Exception {
+    try (Connection c = superuser(west, "shop");
+        Statement s = c.createStatement()) {
+      s.execute("ALTER SYSTEM SET primary_conninfo = ''");
+      s.execute("SELECT pg_reload_conf()");
+    }
+    Thread.sleep(1000);
+    try (Connection c = superuser(east, "shop");
+        Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE written_on_east_alone (id int)");
+    }
   }
 
   @Override

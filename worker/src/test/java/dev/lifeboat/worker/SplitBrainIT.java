@@ -2,17 +2,13 @@ package dev.lifeboat.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lifeboat.workflows.common.TaskQueues;
-import dev.lifeboat.workflows.failover.ClusterMonitorWorkflow;
 import dev.lifeboat.workflows.failover.FailoverWorkflow;
 import dev.lifeboat.workflows.model.FailoverApproval;
 import dev.lifeboat.workflows.model.FailoverProgress;
 import dev.lifeboat.workflows.model.FailoverResult;
-import dev.lifeboat.workflows.model.MonitorRequest;
 import dev.lifeboat.workflows.model.MonitorStatus;
 import dev.lifeboat.workflows.model.MonitoredNode;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,33 +44,28 @@ class SplitBrainIT {
 
   @TempDir static Path logs;
 
+  private static PairHarness harness;
   private static PgPair pair;
-  private static Path eastConfig;
-  private static Path westConfig;
   private static StackClient stack;
   private static WorkflowClient client;
+  private static Path eastConfig;
+  private static Path westConfig;
   private static WorkerProcess eastWorker;
-  private static WorkerProcess westWorker;
   private static WritableSampler sampler;
   private static WriteLog writes;
 
   @BeforeAll
   static void up() throws Exception {
-    // A worker of this pair left by an aborted run would act on the new pair.
-    new ProcessBuilder("pkill", "-f", "lifeboat-worker.jar .*/brain-(east|west).yaml")
-        .start()
-        .waitFor();
-    stack =
-        StackClient.connect(
-            ClusterMonitorWorkflow.workflowId(PAIR), FailoverWorkflow.workflowId(PAIR));
-    client = stack.client;
-    pair = PgPair.up(PAIR, EAST, WEST, BOUNCER, false);
+    harness = PairHarness.up(PAIR, EAST, WEST, BOUNCER, false);
+    pair = harness.pair;
+    stack = harness.stack;
+    client = harness.client;
     eastConfig = config("brain-east");
     westConfig = config("brain-west");
-    eastWorker = WorkerProcess.start(eastConfig, Map.of(), logs);
-    westWorker = WorkerProcess.start(westConfig, Map.of(), logs);
-    sampler = WritableSampler.start("postgres", EAST, 200, 3_000, EAST, WEST);
-    writes = WriteLog.start(EAST, "postgres", 5_000);
+    eastWorker = harness.own(WorkerProcess.start(eastConfig, Map.of(), logs));
+    harness.own(WorkerProcess.start(westConfig, Map.of(), logs));
+    sampler = harness.own(WritableSampler.start("postgres", EAST, 200, 3_000, EAST, WEST));
+    writes = harness.own(WriteLog.start(EAST, "postgres", 5_000));
   }
 
   /** Each worker serves one region (and the orchestration queue), as on two hosts. */
@@ -93,25 +84,8 @@ class SplitBrainIT {
 
   @AfterAll
   static void down() throws Exception {
-    try {
-      if (writes != null) {
-        writes.close();
-      }
-      if (sampler != null) {
-        sampler.close();
-      }
-      if (stack != null) {
-        stack.close();
-      }
-      for (WorkerProcess w : new WorkerProcess[] {eastWorker, westWorker}) {
-        if (w != null) {
-          w.close();
-        }
-      }
-    } finally {
-      if (pair != null) {
-        pair.close();
-      }
+    if (harness != null) {
+      harness.close();
     }
   }
 
@@ -119,7 +93,7 @@ class SplitBrainIT {
   @Order(1)
   void losingOnlyThePrimaryRegionsWorkerNeverFailsOverTheHealthyPrimary() throws Exception {
     long startedAt = System.currentTimeMillis() / 1000 * 1000;
-    WorkflowClient.start(monitor()::monitor, new MonitorRequest(PAIR));
+    harness.startMonitor();
     PairChecks.await(
         "the monitor sees east as primary", Duration.ofSeconds(90), () -> roundsSeen(3));
     assertThat(status().primary()).isEqualTo("east");
@@ -187,7 +161,7 @@ class SplitBrainIT {
   @Order(3)
   void theReplacedPrimaryIsDemotedOnDiskSoARestartCannotTakeAWriteEvenFromAClientThatUndoes()
       throws Exception {
-    eastWorker = WorkerProcess.start(eastConfig, Map.of(), logs);
+    eastWorker = harness.own(WorkerProcess.start(eastConfig, Map.of(), logs));
     Path marker = pair.dir.resolve("east/lifeboat.demoted");
     PairChecks.await(
         "the monitor demotes the absent east on disk once its host's worker is back",
@@ -228,20 +202,8 @@ class SplitBrainIT {
 
   // ----- helpers -----
 
-  private static ClusterMonitorWorkflow monitor() {
-    return client.newWorkflowStub(
-        ClusterMonitorWorkflow.class,
-        WorkflowOptions.newBuilder()
-            .setWorkflowId(ClusterMonitorWorkflow.workflowId(PAIR))
-            .setTaskQueue(TaskQueues.ORCHESTRATION)
-            .setWorkflowExecutionTimeout(Duration.ofMinutes(20))
-            .build());
-  }
-
   private static MonitorStatus status() {
-    return client
-        .newWorkflowStub(ClusterMonitorWorkflow.class, ClusterMonitorWorkflow.workflowId(PAIR))
-        .status();
+    return harness.monitorStatus();
   }
 
   private static boolean roundsSeen(long rounds) {

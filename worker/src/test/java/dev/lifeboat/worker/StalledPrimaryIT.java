@@ -2,14 +2,10 @@ package dev.lifeboat.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lifeboat.workflows.common.TaskQueues;
-import dev.lifeboat.workflows.failover.ClusterMonitorWorkflow;
 import dev.lifeboat.workflows.failover.FailoverWorkflow;
 import dev.lifeboat.workflows.model.FailoverResult;
-import dev.lifeboat.workflows.model.MonitorRequest;
 import dev.lifeboat.workflows.model.MonitorStatus;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,69 +37,43 @@ class StalledPrimaryIT {
 
   @TempDir static Path logs;
 
-  private static PgPair pair;
+  private static PairHarness harness;
   private static StackClient stack;
   private static WorkflowClient client;
-  private static WorkerProcess worker;
   private static WritableSampler sampler;
   private static WriteLog writes;
   private static long testsStartedAt;
 
   @BeforeAll
   static void up() throws Exception {
-    stack =
-        StackClient.connect(
-            ClusterMonitorWorkflow.workflowId(PAIR), FailoverWorkflow.workflowId(PAIR));
-    client = stack.client;
-    new ProcessBuilder("pkill", "-f", "lifeboat-worker.jar .*/stall.yaml").start().waitFor();
-    pair = PgPair.up(PAIR, EAST, WEST, BOUNCER, true);
+    harness = PairHarness.up(PAIR, EAST, WEST, BOUNCER, true);
+    stack = harness.stack;
+    client = harness.client;
     Path config = logs.resolve("stall.yaml");
     Files.writeString(
         config,
-        pair.config(
+        harness.pair.config(
             "    replication: synchronous\n"
                 + "    health: {interval: 1s, failuresBeforeDown: 3, probeTimeout: 3s}\n"
                 + "    failover: {automatic: true, rpoBudgetBytes: 0}\n",
             "stall-east",
             "stall-west"));
-    worker = WorkerProcess.start(config, Map.of(), logs);
+    harness.own(WorkerProcess.start(config, Map.of(), logs));
     testsStartedAt = System.currentTimeMillis();
-    sampler = WritableSampler.start("postgres", EAST, 200, 3_000, EAST, WEST);
-    writes = WriteLog.start(EAST, "postgres", 5_000);
-    WorkflowClient.start(
-        client.newWorkflowStub(
-                ClusterMonitorWorkflow.class,
-                WorkflowOptions.newBuilder()
-                    .setWorkflowId(ClusterMonitorWorkflow.workflowId(PAIR))
-                    .setTaskQueue(TaskQueues.ORCHESTRATION)
-                    .setWorkflowExecutionTimeout(Duration.ofMinutes(20))
-                    .build())
-            ::monitor,
-        new MonitorRequest(PAIR));
+    sampler = harness.own(WritableSampler.start("postgres", EAST, 200, 3_000, EAST, WEST));
+    writes = harness.own(WriteLog.start(EAST, "postgres", 5_000));
+    harness.startMonitor();
     PairChecks.await(
-        "the monitor sees east as primary", Duration.ofSeconds(90), () -> "east".equals(primary()));
+        "the monitor sees east as primary",
+        Duration.ofSeconds(90),
+        () -> "east".equals(harness.primary()));
   }
 
   @AfterAll
   static void down() throws Exception {
-    try {
+    if (harness != null) {
       PgPair.script("resume", PAIR, "east");
-      if (writes != null) {
-        writes.close();
-      }
-      if (sampler != null) {
-        sampler.close();
-      }
-      if (stack != null) {
-        stack.close();
-      }
-      if (worker != null) {
-        worker.close();
-      }
-    } finally {
-      if (pair != null) {
-        pair.close();
-      }
+      harness.close();
     }
   }
 
@@ -163,16 +133,10 @@ class StalledPrimaryIT {
   // ----- helpers -----
 
   private static MonitorStatus status() {
-    return client
-        .newWorkflowStub(ClusterMonitorWorkflow.class, ClusterMonitorWorkflow.workflowId(PAIR))
-        .status();
+    return harness.monitorStatus();
   }
 
   private static String primary() {
-    try {
-      return status().primary();
-    } catch (RuntimeException notYet) {
-      return null;
-    }
+    return harness.primary();
   }
 }

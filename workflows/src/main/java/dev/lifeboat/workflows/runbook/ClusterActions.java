@@ -6,13 +6,19 @@ import dev.lifeboat.workflows.activities.TopologyActivities;
 import dev.lifeboat.workflows.activities.TrafficActivities;
 import dev.lifeboat.workflows.common.ErrorTypes;
 import dev.lifeboat.workflows.common.TaskQueues;
+import dev.lifeboat.workflows.failover.ClusterLockWorkflow;
+import dev.lifeboat.workflows.failover.FailoverWorkflow;
 import dev.lifeboat.workflows.model.ClusterSpec;
 import dev.lifeboat.workflows.model.FenceReport;
 import dev.lifeboat.workflows.model.NodeSpec;
 import dev.lifeboat.workflows.model.PromotionResult;
 import dev.lifeboat.workflows.model.TrafficEndpoint;
 import io.temporal.activity.ActivityOptions;
+import io.temporal.api.enums.v1.ParentClosePolicy;
 import io.temporal.common.RetryOptions;
+import io.temporal.failure.TemporalFailure;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -46,6 +52,12 @@ final class ClusterActions {
 
   /** The node this run promoted, or tried to: a promotion that failed may still have happened. */
   private String promoted;
+
+  /** Whether this run holds its cluster's failover lock (see {@link ClusterLockWorkflow}). */
+  private boolean locked;
+
+  /** The lock this run took, to release when it ends; null without one. */
+  private ClusterLockWorkflow lock;
 
   ClusterActions(RunbookRequest request) {
     this.request = request;
@@ -91,6 +103,7 @@ final class ClusterActions {
                   + " client sessions terminated"
               : "would let " + node.name() + " take writes again";
         }
+        holdClusterLock();
         if (!readOnly) {
           refuseSecondPrimary(node);
           postgres(node, timeout).unfenceWrites(node);
@@ -103,6 +116,7 @@ final class ClusterActions {
         if (dryRun) {
           return "would promote " + node.name() + " with pg_promote() and prove it takes writes";
         }
+        holdClusterLock();
         promoted = node.name();
         PromotionResult result = postgres(node, timeout).promote(node);
         return node.name()
@@ -118,6 +132,54 @@ final class ClusterActions {
       default ->
           throw new StepFailure(
               "postgres action '" + action + "' is not carried out by this interpreter", true);
+    }
+  }
+
+  /**
+   * Takes the cluster's failover lock before the first step that fences, promotes or redirects, and
+   * keeps it until the run ends: a runbook and a {@code FailoverWorkflow} (the monitor's or an
+   * operator's) never change one cluster at the same time.
+   */
+  private void holdClusterLock() {
+    if (locked) {
+      return;
+    }
+    if (Workflow.getVersion("cluster-lock", Workflow.DEFAULT_VERSION, 1) < 1) {
+      locked = true;
+      return;
+    }
+    String id = FailoverWorkflow.workflowId(request.cluster());
+    ClusterLockWorkflow taken =
+        Workflow.newChildWorkflowStub(
+            ClusterLockWorkflow.class,
+            ChildWorkflowOptions.newBuilder()
+                .setWorkflowId(id)
+                .setTaskQueue(TaskQueues.ORCHESTRATION)
+                .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_TERMINATE)
+                .build());
+    Async.procedure(taken::hold, "runbook " + Workflow.getInfo().getWorkflowId());
+    try {
+      Workflow.getWorkflowExecution(taken).get();
+      locked = true;
+      lock = taken;
+    } catch (TemporalFailure inUse) {
+      throw new StepFailure(
+          "a failover of "
+              + request.cluster()
+              + " runs (workflow "
+              + id
+              + "), and this step changes the same cluster: it was not run. Retry it once that"
+              + " failover has ended ('lifeboat failover status --cluster "
+              + request.cluster()
+              + "'), or abort");
+    }
+  }
+
+  /** Releases the cluster's failover lock, if this run took it: the run has ended. */
+  void releaseClusterLock() {
+    if (lock != null) {
+      lock.release();
+      lock = null;
     }
   }
 
@@ -153,6 +215,7 @@ final class ClusterActions {
           ? "would hold clients of " + endpoint.name() + " away from " + target.name()
           : "would send clients of " + endpoint.name() + " to " + target.name();
     }
+    holdClusterLock();
     TrafficActivities traffic =
         Workflow.newActivityStub(
             TrafficActivities.class,

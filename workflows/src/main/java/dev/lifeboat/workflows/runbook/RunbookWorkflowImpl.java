@@ -473,6 +473,9 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
   }
 
   private RunbookResult finish(String outcome, String reason) {
+    if (dispatcher != null) {
+      dispatcher.releaseClusterLock();
+    }
     finished = true;
     state = outcome;
     Workflow.upsertTypedSearchAttributes(DrSearchAttributes.OUTCOME.valueSet(outcome));

@@ -44,6 +44,11 @@ final class StepDispatcher {
     this.cluster = new ClusterActions(request);
   }
 
+  /** Lets the cluster's failover lock go, if a step of this run took it. */
+  void releaseClusterLock() {
+    cluster.releaseClusterLock();
+  }
+
   /** Runs one attempt and returns the step's output. */
   String attempt(RunbookStep step, Map<String, Object> with, int attempt) {
     boolean dryRun = request.mode() == RunbookMode.DRY_RUN;

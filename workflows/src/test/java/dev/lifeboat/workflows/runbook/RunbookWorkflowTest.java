@@ -20,6 +20,9 @@ import dev.lifeboat.workflows.activities.TrafficActivities;
 import dev.lifeboat.workflows.common.DrSearchAttributes;
 import dev.lifeboat.workflows.common.ErrorTypes;
 import dev.lifeboat.workflows.common.TaskQueues;
+import dev.lifeboat.workflows.failover.ClusterLockWorkflow;
+import dev.lifeboat.workflows.failover.ClusterLockWorkflowImpl;
+import dev.lifeboat.workflows.failover.FailoverWorkflow;
 import dev.lifeboat.workflows.model.ClusterSpec;
 import dev.lifeboat.workflows.model.FenceReport;
 import dev.lifeboat.workflows.model.PromotionResult;
@@ -81,7 +84,8 @@ class RunbookWorkflowTest {
 
   private RunbookWorkflow start(TestWorkflowEnvironment env, RunbookRequest request) {
     Worker worker = env.newWorker(TaskQueues.ORCHESTRATION);
-    worker.registerWorkflowImplementationTypes(RunbookWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(
+        RunbookWorkflowImpl.class, ClusterLockWorkflowImpl.class);
     TopologyActivities topology =
         mock(TopologyActivities.class, withSettings().withoutAnnotations());
     ClusterSpec shop = Fixtures.SHOP;
@@ -151,10 +155,13 @@ class RunbookWorkflowTest {
   }
 
   private static RunbookStep promoteTokyo() {
+    return promoteTokyoStep().build();
+  }
+
+  private static Steps promoteTokyoStep() {
     return step("promote")
         .type(StepTypes.POSTGRES)
-        .with(Map.of("action", "promote", "target", "tokyo"))
-        .build();
+        .with(Map.of("action", "promote", "target", "tokyo"));
   }
 
   private static StepStatus stepOf(RunbookResult result, String id) {
@@ -847,8 +854,8 @@ class RunbookWorkflowTest {
   }
 
   @Test
-  void postgresAndTrafficStepsUseTheFailoverActivitiesOnTheNodesQueues(
-      TestWorkflowEnvironment env) {
+  void postgresAndTrafficStepsUseTheFailoverActivitiesOnTheNodesQueues(TestWorkflowEnvironment env)
+      throws InterruptedException {
     PostgresActivities pg = mock(PostgresActivities.class, withSettings().withoutAnnotations());
     when(pg.fenceWrites(Fixtures.SYDNEY))
         .thenReturn(
@@ -887,6 +894,54 @@ class RunbookWorkflowTest {
     assertThat(stepOf(result, "redirect").output())
         .isEqualTo("pgbouncer: -> 127.0.0.1:55433, resumed");
     assertThat(steps.executed()).containsExactly("top");
+    // The run held shop's failover lock while it changed the cluster and let it go when it ended:
+    // the next failover can start (the lock's own run closes a moment after the runbook's).
+    for (int tries = 1; ; tries++) {
+      try {
+        WorkflowClient.start(
+            env.getWorkflowClient()
+                    .newWorkflowStub(
+                        ClusterLockWorkflow.class,
+                        WorkflowOptions.newBuilder()
+                            .setWorkflowId(FailoverWorkflow.workflowId("shop"))
+                            .setTaskQueue(TaskQueues.ORCHESTRATION)
+                            .build())
+                ::hold,
+            "the next failover");
+        break;
+      } catch (io.temporal.client.WorkflowExecutionAlreadyStarted stillHeld) {
+        assertThat(tries).as("the runbook released the lock").isLessThan(100);
+        Thread.sleep(50);
+      }
+    }
+  }
+
+  @Test
+  void aStepThatChangesTheClusterIsNotRunWhileAFailoverOfItRunsAndTheLockEndsWithTheRun(
+      TestWorkflowEnvironment env) {
+    PostgresActivities pg = mock(PostgresActivities.class, withSettings().withoutAnnotations());
+    env.newWorker(TaskQueues.forRegion("tokyo")).registerActivitiesImplementations(pg);
+    // A failover of shop runs: here a lock holder under its workflow id.
+    WorkflowClient.start(
+        env.getWorkflowClient()
+                .newWorkflowStub(
+                    ClusterLockWorkflow.class,
+                    WorkflowOptions.newBuilder()
+                        .setWorkflowId(FailoverWorkflow.workflowId("shop"))
+                        .setTaskQueue(TaskQueues.ORCHESTRATION)
+                        .build())
+            ::hold,
+        "a failover");
+    Runbook runbook =
+        runbook("promote", List.of(promoteTokyoStep().onFailure(OnFailure.CONTINUE).build()));
+    RunbookWorkflow blocked = start(env, live(runbook));
+
+    RunbookResult result = result(blocked);
+
+    assertThat(stepOf(result, "promote").error())
+        .contains("a failover of shop runs (workflow failover-shop)")
+        .contains("it was not run");
+    verify(pg, never()).promote(any());
   }
 
   @Test
