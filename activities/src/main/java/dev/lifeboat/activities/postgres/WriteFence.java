@@ -14,8 +14,10 @@ import java.sql.Statement;
 final class WriteFence {
 
   /**
-   * Client sessions other than Lifeboat's own and WAL senders: terminating them ends every open
-   * transaction, and reconnecting clients get read-only ones.
+   * Every client session but this one, whatever name it gives (a client can call itself
+   * lifeboat-anything), and no WAL sender: terminating them ends every open transaction, and
+   * reconnecting clients get read-only ones. The fence that no client can undo is the stop and the
+   * demotion on disk that follow (see {@code PostgresActivities#stopAndDemote}).
    */
   private static final String TERMINATE_CLIENTS =
       """
@@ -23,7 +25,6 @@ final class WriteFence {
         FROM pg_stat_activity
        WHERE backend_type = 'client backend'
          AND pid <> pg_backend_pid()
-         AND coalesce(application_name, '') NOT LIKE 'lifeboat-%'
       """;
 
   private final PgConnections connections;
