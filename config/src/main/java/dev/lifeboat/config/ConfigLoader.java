@@ -143,6 +143,14 @@ public final class ConfigLoader {
   }
 
   /**
+   * A key as it appears in a problem's key path: as written when it is a plain name, else quoted,
+   * so a key with spaces, colons or brackets cannot be read as part of the path or the message.
+   */
+  static String keySegment(String key) {
+    return key.matches("[A-Za-z0-9_-]+") ? key : "'" + key.replace("'", "''") + "'";
+  }
+
+  /**
    * Loads and validates a configuration file.
    *
    * @throws ConfigException naming every problem found
@@ -556,7 +564,7 @@ public final class ConfigLoader {
     }
 
     private ClusterSpec cluster(String name, JsonNode node) {
-      String key = "clusters." + name;
+      String key = "clusters." + keySegment(name);
       if (!NAME.matcher(name).matches()) {
         problems.add(
             key + ": cluster name '" + name + "' must be lower-case letters, digits and '-'");
@@ -906,7 +914,7 @@ public final class ConfigLoader {
                 if (!allowed.contains(field)) {
                   problems.add(
                       (path.isEmpty() ? "" : path + ".")
-                          + field
+                          + keySegment(field)
                           + ": unknown key; allowed here: "
                           + sorted(allowed));
                 }

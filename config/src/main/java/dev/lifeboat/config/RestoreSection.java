@@ -50,7 +50,10 @@ final class RestoreSection {
               field -> {
                 if (!KEYS.contains(field)) {
                   problems.accept(
-                      "restore." + field + ": unknown key; allowed here: " + new TreeSet<>(KEYS));
+                      "restore."
+                          + ConfigLoader.keySegment(field)
+                          + ": unknown key; allowed here: "
+                          + new TreeSet<>(KEYS));
                 }
               });
     }
@@ -97,7 +100,7 @@ final class RestoreSection {
             .fields()
             .forEachRemaining(
                 e -> {
-                  String key = "restore.validation." + e.getKey();
+                  String key = "restore.validation." + ConfigLoader.keySegment(e.getKey());
                   if (!clusters.contains(e.getKey())) {
                     problems.accept(
                         key + ": '" + e.getKey() + "' is not a configured cluster " + clusters);
@@ -131,7 +134,7 @@ final class RestoreSection {
                   problems.accept(
                       at
                           + "."
-                          + field
+                          + ConfigLoader.keySegment(field)
                           + ": unknown key; allowed here: "
                           + new TreeSet<>(QUERY_KEYS));
                 }

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.regex.Pattern;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 
@@ -25,7 +26,7 @@ class ConfigFuzzTest {
    */
   private static final Pattern LOCATED =
       Pattern.compile(
-          "^(is not valid YAML( at line \\d+, column \\d+)?: .*|the (file|top level) .*|\\S+: .*)",
+          "^(is not valid YAML( at line \\d+, column \\d+)?: .*|the (file|top level) .*|([^\\s:']+|'[^']*(''[^']*)*')+([.\\[][^\\s:']*)*: .*)",
           Pattern.DOTALL);
 
   @Property(tries = 400)
@@ -39,6 +40,12 @@ class ConfigFuzzTest {
           .isNotEmpty()
           .allSatisfy(p -> assertThat(p).as("problem names its place").matches(LOCATED));
     }
+  }
+
+  /** Found by this property: a key with spaces, colons and brackets, now quoted in its path. */
+  @Example
+  void aKeyWithSpacesAndBracketsIsQuotedInTheProblemThatNamesIt() {
+    aDamagedConfigurationLoadsOrSaysWhereItIsWrong(-4647405818166241147L);
   }
 
   private static String read(Path file) {
