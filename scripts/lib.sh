@@ -147,6 +147,21 @@ wait_for_port() {
 
 pidfile() { echo "$LIFEBOAT_RUN/$1.pid"; }
 
+# The stack's and the test pairs' ports (55000-56999) lie in Linux's ephemeral range, so any
+# outgoing connection may borrow one for a while and a server then cannot bind it. As root, reserve
+# the range for listening (the kernel then never hands it out as an ephemeral port); elsewhere the
+# starts' own retries must do.
+LIFEBOAT_PORT_RANGE="55000-56999"
+reserve_local_ports() {
+  local file=/proc/sys/net/ipv4/ip_local_reserved_ports current
+  [[ -w "$file" ]] || return 0
+  current="$(cat "$file" 2>/dev/null || true)"
+  [[ ",$current," == *",$LIFEBOAT_PORT_RANGE,"* ]] && return 0
+  if echo "${current:+$current,}$LIFEBOAT_PORT_RANGE" >"$file" 2>/dev/null; then
+    log "reserved local ports $LIFEBOAT_PORT_RANGE for Lifeboat's servers (net.ipv4.ip_local_reserved_ports)"
+  fi
+}
+
 # Starts a PostgreSQL data directory with pg_ctl as the server's user. A start that fails with
 # "address in use" while nothing listens (a port of the ephemeral range briefly taken by an
 # outgoing connection) is retried twice.

@@ -388,6 +388,7 @@ all_healthy() {
 
 up() {
   bash "$LIFEBOAT_ROOT/scripts/install.sh"
+  reserve_local_ports
   write_emulator_secrets
   start_temporal
   start_postgres
