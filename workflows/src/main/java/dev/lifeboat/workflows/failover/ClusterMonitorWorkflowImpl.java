@@ -1,15 +1,12 @@
 package dev.lifeboat.workflows.failover;
 
-import dev.lifeboat.workflows.activities.PostgresActivities;
 import dev.lifeboat.workflows.activities.TopologyActivities;
 import dev.lifeboat.workflows.common.DrSearchAttributes;
 import dev.lifeboat.workflows.common.ErrorTypes;
-import dev.lifeboat.workflows.common.TaskQueues;
 import dev.lifeboat.workflows.health.RegionalProbes;
 import dev.lifeboat.workflows.model.ClusterSpec;
 import dev.lifeboat.workflows.model.FailoverRequest;
 import dev.lifeboat.workflows.model.FailoverResult;
-import dev.lifeboat.workflows.model.FenceReport;
 import dev.lifeboat.workflows.model.Lsn;
 import dev.lifeboat.workflows.model.MonitorRequest;
 import dev.lifeboat.workflows.model.MonitorState;
@@ -45,7 +42,8 @@ public class ClusterMonitorWorkflowImpl implements ClusterMonitorWorkflow {
   /** Continue as new past this many history events, so replays stay quick. */
   static final int HISTORY_LIMIT = 4000;
 
-  private static final String OWN_REGION = "";
+  /** The vantage point of monitors started before quorum rules: each node's own region. */
+  static final String OWN_REGION = "";
 
   private final TopologyActivities topology =
       Workflow.newActivityStub(
@@ -78,8 +76,7 @@ public class ClusterMonitorWorkflowImpl implements ClusterMonitorWorkflow {
   private Map<String, List<NodeProbe>> lastSeen = Map.of();
   private int roundsWithoutPrimary;
 
-  /** Fenced nodes demoted on disk while down; cleared when one answers again. */
-  private final Set<String> demotedOnDisk = new LinkedHashSet<>();
+  private OldPrimaryFence oldPrimaries;
 
   @Override
   public void monitor(MonitorRequest request) {
@@ -95,6 +92,7 @@ public class ClusterMonitorWorkflowImpl implements ClusterMonitorWorkflow {
         DrSearchAttributes.KIND.valueSet(DrSearchAttributes.KIND_HEALTH));
     quorumRules = Workflow.getVersion("quorum-of-vantage-points", Workflow.DEFAULT_VERSION, 1) >= 1;
     spec = topology.describeCluster(cluster);
+    oldPrimaries = new OldPrimaryFence(cluster, spec, quorumRules, fenced);
     RegionalProbes probes =
         new RegionalProbes(Duration.ofMillis(spec.health().probeTimeoutMillis()));
     List<String> vantages;
@@ -139,9 +137,9 @@ public class ClusterMonitorWorkflowImpl implements ClusterMonitorWorkflow {
       rounds++;
       checkedAt = Workflow.currentTimeMillis();
       judge(seen);
-      fenceReturnedPrimaries(seen);
+      oldPrimaries.fenceReturned(seen, anyView(seen), primary, primaryTimeline);
       if (quorumRules) {
-        demoteAbsentOldPrimaries(seen);
+        oldPrimaries.demoteAbsent(anyView(seen));
       }
       collectFailover();
       maybeFailOver();
@@ -230,117 +228,6 @@ public class ClusterMonitorWorkflowImpl implements ClusterMonitorWorkflow {
               probe.lsn(),
               lag,
               probe.error()));
-    }
-  }
-
-  /**
-   * A node answering as primary on an older timeline is a demoted primary back: fence it. Under
-   * quorum rules it is stopped, every time it comes back, since a client can undo a read-only
-   * setting; older runs fenced its writes once.
-   */
-  private void fenceReturnedPrimaries(Map<String, List<NodeProbe>> seen) {
-    for (NodeProbe probe : anyView(seen)) {
-      boolean stalePrimary =
-          probe.reachable()
-              && probe.role() == NodeRole.PRIMARY
-              && !probe.node().equals(primary)
-              && probe.timeline() < primaryTimeline;
-      if (!stalePrimary) {
-        // A fenced node that now streams as a standby, or was promoted since, is not fenced.
-        if (probe.reachable()
-            && (probe.role() == NodeRole.STANDBY || probe.node().equals(primary))) {
-          fenced.remove(probe.node());
-        }
-        continue;
-      }
-      NodeSpec node = spec.node(probe.node());
-      if (quorumRules) {
-        log.warn(
-            "{}: {} answers as primary on timeline {} while {} is primary on {}; stopping it",
-            cluster,
-            node.name(),
-            probe.timeline(),
-            primary,
-            primaryTimeline);
-        fenced.add(node.name());
-        stopStalePrimary(node, seen);
-      } else if (fenced.add(probe.node())) {
-        log.warn(
-            "{}: {} answers as primary on timeline {} while {} is primary on {}; fencing it",
-            cluster,
-            node.name(),
-            probe.timeline(),
-            primary,
-            primaryTimeline);
-        try {
-          fencer(node.region()).fenceWrites(node);
-        } catch (TemporalFailure e) {
-          fenced.remove(node.name());
-          log.error("{}: could not fence {}: {}", cluster, node.name(), e.getMessage());
-        }
-      }
-    }
-  }
-
-  /**
-   * A replaced primary that is down now is demoted on disk through its region's worker, once per
-   * absence, so whatever restarts it starts a server in recovery: it never takes a write, not even
-   * for the one round before the monitor would see it and stop it.
-   */
-  private void demoteAbsentOldPrimaries(Map<String, List<NodeProbe>> seen) {
-    for (String name : List.copyOf(fenced)) {
-      NodeProbe probe = latest(seen, name);
-      if (probe == null || probe.reachable() || demotedOnDisk.contains(name)) {
-        if (probe != null && probe.reachable()) {
-          demotedOnDisk.remove(name);
-        }
-        continue;
-      }
-      NodeSpec node = spec.node(name);
-      if (node == null || node.dataDir() == null) {
-        // Nothing to demote on disk without its data directory; the monitor still stops it.
-        demotedOnDisk.add(name);
-        continue;
-      }
-      try {
-        FenceReport report = fencer(node.region()).stopAndDemote(node);
-        demotedOnDisk.add(name);
-        log.info("{}: {} is down; {}", cluster, name, report == null ? "demoted" : report.detail());
-      } catch (TemporalFailure e) {
-        // Its host's worker is gone too: try again next round.
-        log.warn("{}: could not demote {} on disk yet: {}", cluster, name, e.getMessage());
-      }
-    }
-  }
-
-  /**
-   * Stops a demoted primary through its own region's worker; when that worker does not answer,
-   * fences its writes and ends its sessions from a vantage point that reaches it, until the stop
-   * can be done in a later round.
-   */
-  private void stopStalePrimary(NodeSpec node, Map<String, List<NodeProbe>> seen) {
-    try {
-      fencer(node.region()).stopAndDemote(node);
-      return;
-    } catch (TemporalFailure e) {
-      log.error(
-          "{}: could not stop {} through its region's worker: {}",
-          cluster,
-          node.name(),
-          e.getMessage());
-    }
-    for (Map.Entry<String, List<NodeProbe>> view : seen.entrySet()) {
-      boolean reaches =
-          view.getValue().stream().anyMatch(p -> p.node().equals(node.name()) && p.reachable());
-      if (!reaches || view.getKey().equals(OWN_REGION)) {
-        continue;
-      }
-      try {
-        fencer(view.getKey()).fenceWrites(node);
-        return;
-      } catch (TemporalFailure e) {
-        log.error("{}: could not fence {} from {}: {}", cluster, node.name(), view.getKey(), e);
-      }
     }
   }
 
@@ -555,21 +442,5 @@ public class ClusterMonitorWorkflowImpl implements ClusterMonitorWorkflow {
         lastFailover,
         new ArrayList<>(fenced),
         rounds);
-  }
-
-  /** Fences and stops on a region's queue, with a deadline, since that worker may be gone. */
-  private static PostgresActivities fencer(String region) {
-    return Workflow.newActivityStub(
-        PostgresActivities.class,
-        ActivityOptions.newBuilder()
-            .setTaskQueue(TaskQueues.forRegion(region))
-            .setScheduleToCloseTimeout(Duration.ofSeconds(30))
-            .setStartToCloseTimeout(Duration.ofSeconds(15))
-            .setRetryOptions(
-                RetryOptions.newBuilder()
-                    .setMaximumAttempts(3)
-                    .setDoNotRetry(ErrorTypes.MISSING_SECRET, ErrorTypes.NO_DATA_DIR)
-                    .build())
-            .build());
   }
 }

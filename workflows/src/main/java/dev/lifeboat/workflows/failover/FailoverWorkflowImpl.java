@@ -1,11 +1,15 @@
 package dev.lifeboat.workflows.failover;
 
-import dev.lifeboat.workflows.activities.PostgresActivities;
+import static dev.lifeboat.workflows.failover.FailoverStubs.fencer;
+import static dev.lifeboat.workflows.failover.FailoverStubs.promoter;
+import static dev.lifeboat.workflows.failover.FailoverStubs.quick;
+import static dev.lifeboat.workflows.failover.FailoverStubs.redirector;
+import static dev.lifeboat.workflows.failover.FailoverStubs.rejoiner;
+import static dev.lifeboat.workflows.failover.FailoverStubs.slow;
+
 import dev.lifeboat.workflows.activities.TopologyActivities;
-import dev.lifeboat.workflows.activities.TrafficActivities;
 import dev.lifeboat.workflows.common.DrSearchAttributes;
 import dev.lifeboat.workflows.common.ErrorTypes;
-import dev.lifeboat.workflows.common.TaskQueues;
 import dev.lifeboat.workflows.health.RegionalProbes;
 import dev.lifeboat.workflows.model.ClusterSpec;
 import dev.lifeboat.workflows.model.FailoverApproval;
@@ -27,9 +31,7 @@ import io.temporal.workflow.Saga;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 
@@ -55,8 +57,7 @@ public class FailoverWorkflowImpl implements FailoverWorkflow {
   private String candidateName;
   private long estimatedLoss;
   private long budget;
-  private final List<FenceReport> fencing = new ArrayList<>();
-  private final Map<String, FenceReport> holds = new HashMap<>();
+  private final FenceLedger fencing = new FenceLedger();
   private boolean awaitingApproval;
   private String approvalNeededBecause;
 
@@ -97,7 +98,7 @@ public class FailoverWorkflowImpl implements FailoverWorkflow {
 
     NodeProbe livePrimary = Primaries.newest(probes).orElse(null);
     NodeSpec oldPrimary =
-        fenceMustHold ? oldPrimary(spec, seen, request) : oldPrimary(spec, livePrimary, request);
+        fenceMustHold ? seen.oldPrimary(spec, request) : oldPrimary(spec, livePrimary, request);
     oldPrimaryName = oldPrimary.name();
     String primaryLsn = livePrimary != null ? livePrimary.lsn() : request.lastPrimaryLsn();
     if (switchover && (livePrimary == null || !livePrimary.node().equals(oldPrimary.name()))) {
@@ -143,12 +144,12 @@ public class FailoverWorkflowImpl implements FailoverWorkflow {
         String lastLsn = slow(oldPrimary).currentLsn(oldPrimary);
         slow(newPrimary).waitForReplay(newPrimary, lastLsn, 120);
         stopOldPrimary(oldPrimary, saga);
-        if (fenceMustHold && !serverStopped(oldPrimary)) {
+        if (fenceMustHold && !fencing.serverStopped(oldPrimary)) {
           throw fail(
               "the switchover could not stop "
                   + oldPrimary.name()
                   + " ("
-                  + fenceDetail("server " + oldPrimary.name())
+                  + fencing.detail("server " + oldPrimary.name())
                   + "); nothing was promoted",
               ErrorTypes.FENCE_NOT_HELD);
         }
@@ -163,7 +164,7 @@ public class FailoverWorkflowImpl implements FailoverWorkflow {
                   + budget);
         }
         if (fenceMustHold) {
-          String unheld = unheldFence(spec, oldPrimary, seen);
+          String unheld = fencing.unheld(spec, oldPrimary, seen);
           if (unheld != null) {
             reasons.add(unheld);
           }
@@ -242,7 +243,7 @@ public class FailoverWorkflowImpl implements FailoverWorkflow {
             oldPrimary.name(),
             newPrimary.name(),
             newPrimary.region(),
-            fencing,
+            fencing.reports(),
             redirects,
             repointed,
             estimatedLoss,
@@ -276,7 +277,7 @@ public class FailoverWorkflowImpl implements FailoverWorkflow {
         candidateName,
         estimatedLoss,
         budget,
-        fencing,
+        fencing.reports(),
         approvalNeededBecause);
   }
 
@@ -313,17 +314,12 @@ public class FailoverWorkflowImpl implements FailoverWorkflow {
       ClusterSpec spec, NodeSpec oldPrimary, boolean reachable, Saga saga) {
     for (TrafficEndpoint endpoint : spec.traffic()) {
       saga.addCompensation(() -> redirector(endpoint).redirect(endpoint, oldPrimary, spec.nodes()));
-      FenceReport hold =
-          bestEffort(
-              "traffic " + endpoint.name(), () -> fencer(endpoint).hold(endpoint, oldPrimary));
-      holds.put(endpoint.name(), hold);
-      fencing.add(hold);
+      fencing.hold(endpoint, () -> fencer(endpoint).hold(endpoint, oldPrimary));
     }
     if (reachable) {
       saga.addCompensation(() -> slow(oldPrimary).unfenceWrites(oldPrimary));
-      fencing.add(
-          bestEffort(
-              "writes on " + oldPrimary.name(), () -> quick(oldPrimary).fenceWrites(oldPrimary)));
+      fencing.attempt(
+          "writes on " + oldPrimary.name(), () -> quick(oldPrimary).fenceWrites(oldPrimary));
     } else {
       fencing.add(new FenceReport("writes on " + oldPrimary.name(), false, "not reachable"));
     }
@@ -337,20 +333,18 @@ public class FailoverWorkflowImpl implements FailoverWorkflow {
     if (fenceMustHold) {
       // Stopped and demoted on disk: whatever starts it again starts a server in recovery.
       saga.addCompensation(() -> slow(oldPrimary).liftDemotionAndStart(oldPrimary));
-      fencing.add(
-          bestEffort(
-              "server " + oldPrimary.name(), () -> quick(oldPrimary).stopAndDemote(oldPrimary)));
+      fencing.attempt(
+          "server " + oldPrimary.name(), () -> quick(oldPrimary).stopAndDemote(oldPrimary));
       return;
     }
     saga.addCompensation(() -> slow(oldPrimary).startServer(oldPrimary));
-    fencing.add(
-        bestEffort(
-            "server " + oldPrimary.name(),
-            () -> {
-              boolean was = quick(oldPrimary).stopServer(oldPrimary);
-              return new FenceReport(
-                  "server " + oldPrimary.name(), true, was ? "stopped" : "was not running");
-            }));
+    fencing.attempt(
+        "server " + oldPrimary.name(),
+        () -> {
+          boolean was = quick(oldPrimary).stopServer(oldPrimary);
+          return new FenceReport(
+              "server " + oldPrimary.name(), true, was ? "stopped" : "was not running");
+        });
   }
 
   private CandidateChooser.Candidate chooseCandidate(
@@ -426,110 +420,7 @@ public class FailoverWorkflowImpl implements FailoverWorkflow {
     return decision.approver();
   }
 
-  /**
-   * Why the old primary is not proven fenced, or null when it is: its server was stopped (or found
-   * not running) by its own host's worker, or a quorum of vantage points saw it unreachable and
-   * none reached it; and every traffic endpoint was paused.
-   */
-  private String unheldFence(ClusterSpec spec, NodeSpec oldPrimary, Inspection seen) {
-    List<String> gaps = new ArrayList<>();
-    if (!serverStopped(oldPrimary) && !seen.downByQuorum(oldPrimary.name())) {
-      gaps.add(
-          oldPrimary.name()
-              + " was neither stopped ("
-              + fenceDetail("server " + oldPrimary.name())
-              + ") nor seen unreachable by a quorum of vantage points ("
-              + seen.describe(oldPrimary.name())
-              + ")");
-    }
-    for (TrafficEndpoint endpoint : spec.traffic()) {
-      if (TrafficEndpoint.FILE.equals(endpoint.type())) {
-        // A file routes no client by itself: its readers see it only once it is rewritten.
-        continue;
-      }
-      FenceReport hold = holds.get(endpoint.name());
-      if (hold == null || !hold.done()) {
-        gaps.add(
-            "endpoint "
-                + endpoint.name()
-                + " was not paused ("
-                + (hold == null ? "not attempted" : hold.detail())
-                + ")");
-      }
-    }
-    return gaps.isEmpty()
-        ? null
-        : "the fence of the old primary did not hold: " + String.join("; ", gaps);
-  }
-
-  private boolean serverStopped(NodeSpec node) {
-    return fenceDone("server " + node.name());
-  }
-
-  private boolean fenceDone(String layer) {
-    return fencing.stream().anyMatch(f -> f.layer().equals(layer) && f.done());
-  }
-
-  private String fenceDetail(String layer) {
-    return fencing.stream()
-        .filter(f -> f.layer().equals(layer))
-        .map(FenceReport::detail)
-        .findFirst()
-        .orElse("not attempted");
-  }
-
   // ----- helpers -----
-
-  /**
-   * The node being replaced: the live primary on the newest timeline; else the node the request
-   * names; else the one node that no vantage point reaches as a standby (a primary that is already
-   * gone). A named node that answers as a standby is refused.
-   */
-  private NodeSpec oldPrimary(ClusterSpec spec, Inspection seen, FailoverRequest request) {
-    NodeProbe live = Primaries.newest(seen.merged()).orElse(null);
-    if (live != null && request.oldPrimary() != null && !live.node().equals(request.oldPrimary())) {
-      // A request to replace one node must never fence another that answers as the primary: the
-      // requester's view (a monitor's, say) is out of date.
-      throw fail(
-          "the request replaces "
-              + request.oldPrimary()
-              + ", but "
-              + live.node()
-              + " answers as the primary (timeline "
-              + live.timeline()
-              + "); nothing was fenced",
-          ErrorTypes.BAD_FAILOVER_TARGET);
-    }
-    String name = live != null ? live.node() : request.oldPrimary();
-    if (name == null) {
-      List<String> notStandbys = seen.notStandbys();
-      if (notStandbys.size() != 1) {
-        throw fail(
-            "no node of "
-                + cluster
-                + " answers as primary, and "
-                + (notStandbys.isEmpty()
-                    ? "every node answers as a standby"
-                    : notStandbys + " do not answer as standbys")
-                + ": name the old primary (lifeboat failover --from NODE)",
-            ErrorTypes.INVALID_REQUEST);
-      }
-      name = notStandbys.get(0);
-      log.warn("no node of {} answers as primary; {} is the one that is gone", cluster, name);
-    }
-    NodeSpec node = spec.node(name);
-    if (node == null) {
-      throw fail(
-          "cluster " + cluster + " has no node " + name + "; its nodes are " + seen.nodeNames(),
-          ErrorTypes.INVALID_REQUEST);
-    }
-    if (live == null && seen.answersAsStandby(name)) {
-      throw fail(
-          name + " answers as a standby, so it is not the old primary of " + cluster,
-          ErrorTypes.INVALID_REQUEST);
-    }
-    return node;
-  }
 
   private NodeSpec oldPrimary(ClusterSpec spec, NodeProbe live, FailoverRequest request) {
     String name = live != null ? live.node() : request.oldPrimary();
@@ -546,15 +437,6 @@ public class FailoverWorkflowImpl implements FailoverWorkflow {
       throw fail("cluster " + cluster + " has no node " + name, ErrorTypes.INVALID_REQUEST);
     }
     return node;
-  }
-
-  private FenceReport bestEffort(String layer, java.util.function.Supplier<FenceReport> action) {
-    try {
-      return action.get();
-    } catch (ActivityFailure e) {
-      String why = e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
-      return new FenceReport(layer, false, "did not answer: " + why);
-    }
   }
 
   private static boolean isRejection(TemporalFailure e) {
@@ -577,103 +459,5 @@ public class FailoverWorkflowImpl implements FailoverWorkflow {
 
   private static ApplicationFailure fail(String message, String type) {
     return ApplicationFailure.newNonRetryableFailure(message, type);
-  }
-
-  /** Fencing a node that may be gone: a short deadline, since its region's worker may be too. */
-  private static PostgresActivities quick(NodeSpec node) {
-    return Workflow.newActivityStub(
-        PostgresActivities.class,
-        ActivityOptions.newBuilder()
-            .setTaskQueue(TaskQueues.forRegion(node.region()))
-            .setScheduleToCloseTimeout(Duration.ofSeconds(20))
-            .setStartToCloseTimeout(Duration.ofSeconds(15))
-            .setRetryOptions(
-                RetryOptions.newBuilder()
-                    .setMaximumAttempts(2)
-                    .setDoNotRetry(ErrorTypes.MISSING_SECRET, ErrorTypes.NO_DATA_DIR)
-                    .build())
-            .build());
-  }
-
-  private static PostgresActivities slow(NodeSpec node) {
-    return Workflow.newActivityStub(
-        PostgresActivities.class,
-        ActivityOptions.newBuilder()
-            .setTaskQueue(TaskQueues.forRegion(node.region()))
-            .setStartToCloseTimeout(Duration.ofMinutes(3))
-            .setHeartbeatTimeout(Duration.ofSeconds(30))
-            .setRetryOptions(
-                RetryOptions.newBuilder()
-                    .setMaximumAttempts(3)
-                    .setDoNotRetry(
-                        ErrorTypes.MISSING_SECRET,
-                        ErrorTypes.NO_DATA_DIR,
-                        ErrorTypes.REPLAY_TIMEOUT)
-                    .build())
-            .build());
-  }
-
-  private static PostgresActivities promoter(NodeSpec node) {
-    return Workflow.newActivityStub(
-        PostgresActivities.class,
-        ActivityOptions.newBuilder()
-            .setTaskQueue(TaskQueues.forRegion(node.region()))
-            .setStartToCloseTimeout(Duration.ofSeconds(90))
-            .setRetryOptions(
-                RetryOptions.newBuilder()
-                    .setInitialInterval(Duration.ofMillis(200))
-                    .setMaximumAttempts(5)
-                    .setDoNotRetry(ErrorTypes.MISSING_SECRET, ErrorTypes.PROMOTION_FAILED)
-                    .build())
-            .build());
-  }
-
-  private static PostgresActivities rejoiner(NodeSpec node) {
-    return Workflow.newActivityStub(
-        PostgresActivities.class,
-        ActivityOptions.newBuilder()
-            .setTaskQueue(TaskQueues.forRegion(node.region()))
-            .setStartToCloseTimeout(Duration.ofMinutes(30))
-            .setHeartbeatTimeout(Duration.ofMinutes(2))
-            .setRetryOptions(
-                RetryOptions.newBuilder()
-                    .setMaximumAttempts(3)
-                    .setDoNotRetry(ErrorTypes.MISSING_SECRET, ErrorTypes.NO_DATA_DIR)
-                    .build())
-            .build());
-  }
-
-  private static String queueOf(TrafficEndpoint endpoint) {
-    return endpoint.region() == null
-        ? TaskQueues.ORCHESTRATION
-        : TaskQueues.forRegion(endpoint.region());
-  }
-
-  private static TrafficActivities fencer(TrafficEndpoint endpoint) {
-    return Workflow.newActivityStub(
-        TrafficActivities.class,
-        ActivityOptions.newBuilder()
-            .setTaskQueue(queueOf(endpoint))
-            .setScheduleToCloseTimeout(Duration.ofSeconds(30))
-            .setStartToCloseTimeout(Duration.ofSeconds(20))
-            .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(2).build())
-            .build());
-  }
-
-  /** Redirects must happen once a standby is promoted: retried for up to ten minutes. */
-  private static TrafficActivities redirector(TrafficEndpoint endpoint) {
-    return Workflow.newActivityStub(
-        TrafficActivities.class,
-        ActivityOptions.newBuilder()
-            .setTaskQueue(queueOf(endpoint))
-            .setScheduleToCloseTimeout(Duration.ofMinutes(10))
-            .setStartToCloseTimeout(Duration.ofSeconds(30))
-            .setRetryOptions(
-                RetryOptions.newBuilder()
-                    .setInitialInterval(Duration.ofMillis(200))
-                    .setMaximumInterval(Duration.ofSeconds(5))
-                    .setDoNotRetry(ErrorTypes.INVALID_REQUEST, ErrorTypes.MISSING_SECRET)
-                    .build())
-            .build());
   }
 }

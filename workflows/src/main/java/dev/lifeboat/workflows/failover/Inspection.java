@@ -1,14 +1,19 @@
 package dev.lifeboat.workflows.failover;
 
+import dev.lifeboat.workflows.common.ErrorTypes;
 import dev.lifeboat.workflows.health.RegionalProbes;
 import dev.lifeboat.workflows.model.ClusterSpec;
+import dev.lifeboat.workflows.model.FailoverRequest;
 import dev.lifeboat.workflows.model.NodeProbe;
 import dev.lifeboat.workflows.model.NodeRole;
 import dev.lifeboat.workflows.model.NodeSpec;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.Workflow;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
 
 /**
  * What a failover saw of the cluster when it began: every node as probed from each vantage point.
@@ -16,6 +21,8 @@ import java.util.Map;
  * quorum of vantage points see it gone (a probe that never came back is no vote).
  */
 final class Inspection {
+
+  private static final Logger log = Workflow.getLogger(Inspection.class);
 
   private final List<String> nodes;
   private final Map<String, List<NodeProbe>> byVantage;
@@ -35,6 +42,58 @@ final class Inspection {
     Map<String, List<NodeProbe>> one = new LinkedHashMap<>();
     one.put("", probes);
     return new Inspection(probes.stream().map(NodeProbe::node).toList(), one);
+  }
+
+  /**
+   * The node being replaced: the live primary on the newest timeline; else the node the request
+   * names; else the one node that no vantage point reaches as a standby (a primary that is already
+   * gone). A named node that answers as a standby is refused.
+   */
+  NodeSpec oldPrimary(ClusterSpec spec, FailoverRequest request) {
+    String cluster = spec.name();
+    NodeProbe live = Primaries.newest(merged()).orElse(null);
+    if (live != null && request.oldPrimary() != null && !live.node().equals(request.oldPrimary())) {
+      // A request to replace one node must never fence another that answers as the primary: the
+      // requester's view (a monitor's, say) is out of date.
+      throw ApplicationFailure.newNonRetryableFailure(
+          "the request replaces "
+              + request.oldPrimary()
+              + ", but "
+              + live.node()
+              + " answers as the primary (timeline "
+              + live.timeline()
+              + "); nothing was fenced",
+          ErrorTypes.BAD_FAILOVER_TARGET);
+    }
+    String name = live != null ? live.node() : request.oldPrimary();
+    if (name == null) {
+      List<String> notStandbys = notStandbys();
+      if (notStandbys.size() != 1) {
+        throw ApplicationFailure.newNonRetryableFailure(
+            "no node of "
+                + cluster
+                + " answers as primary, and "
+                + (notStandbys.isEmpty()
+                    ? "every node answers as a standby"
+                    : notStandbys + " do not answer as standbys")
+                + ": name the old primary (lifeboat failover --from NODE)",
+            ErrorTypes.INVALID_REQUEST);
+      }
+      name = notStandbys.get(0);
+      log.warn("no node of {} answers as primary; {} is the one that is gone", cluster, name);
+    }
+    NodeSpec node = spec.node(name);
+    if (node == null) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "cluster " + cluster + " has no node " + name + "; its nodes are " + nodeNames(),
+          ErrorTypes.INVALID_REQUEST);
+    }
+    if (live == null && answersAsStandby(name)) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          name + " answers as a standby, so it is not the old primary of " + cluster,
+          ErrorTypes.INVALID_REQUEST);
+    }
+    return node;
   }
 
   /** One probe per node: the first that reached it, else the first that saw it down, else any. */
