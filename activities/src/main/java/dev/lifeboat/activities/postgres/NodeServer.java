@@ -92,33 +92,26 @@ final class NodeServer {
       return true;
     }
     try {
-      PgProcesses.run(
-          PgProcesses.tool(
-              "pg_ctl", "-D", directory.toString(), "-m", "fast", "-w", "-t", "20", "stop"),
-          Map.of(),
-          40);
+      pgCtlStop("fast", 20);
     } catch (IOException e) {
       if (running()) {
         try {
-          PgProcesses.run(
-              PgProcesses.tool(
-                  "pg_ctl",
-                  "-D",
-                  directory.toString(),
-                  "-m",
-                  "immediate",
-                  "-w",
-                  "-t",
-                  "30",
-                  "stop"),
-              Map.of(),
-              60);
+          pgCtlStop("immediate", 30);
         } catch (IOException stillRunning) {
           killWithChildren();
         }
       }
     }
     return true;
+  }
+
+  /** {@code pg_ctl stop} in a mode, waiting up to {@code seconds} for the server to go. */
+  private void pgCtlStop(String mode, int seconds) throws IOException {
+    PgProcesses.run(
+        PgProcesses.tool(
+            "pg_ctl", "-D", directory.toString(), "-m", mode, "-w", "-t", "" + seconds, "stop"),
+        Map.of(),
+        2 * seconds);
   }
 
   private boolean stalled() {

@@ -55,15 +55,7 @@ public final class RegionalProbes {
    * region's queue, so the probe sees what that region sees.
    */
   public List<NodeProbe> probeAllFrom(ClusterSpec spec, String vantageRegion) {
-    List<Promise<NodeProbe>> pending = new ArrayList<>();
-    for (NodeSpec node : spec.nodes()) {
-      pending.add(Async.function(stubFor(vantageRegion)::probe, node));
-    }
-    List<NodeProbe> probes = new ArrayList<>();
-    for (int i = 0; i < pending.size(); i++) {
-      probes.add(await(spec.nodes().get(i), vantageRegion, pending.get(i)));
-    }
-    return probes;
+    return probeFromEach(spec, List.of(vantageRegion)).get(vantageRegion);
   }
 
   /**
