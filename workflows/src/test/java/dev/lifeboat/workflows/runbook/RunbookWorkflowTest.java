@@ -142,6 +142,20 @@ class RunbookWorkflowTest {
     return s -> s.steps().stream().anyMatch(st -> st.id().equals(id) && st.status().equals(status));
   }
 
+  /** Starts a holder of shop's failover lock, as a running failover would hold its id. */
+  private static void holdShopsFailoverLock(TestWorkflowEnvironment env, String holder) {
+    WorkflowClient.start(
+        env.getWorkflowClient()
+                .newWorkflowStub(
+                    ClusterLockWorkflow.class,
+                    WorkflowOptions.newBuilder()
+                        .setWorkflowId(FailoverWorkflow.workflowId("shop"))
+                        .setTaskQueue(TaskQueues.ORCHESTRATION)
+                        .build())
+            ::hold,
+        holder);
+  }
+
   private static RunbookStep stopWritesOnSydneyUndoneByAllowWrites() {
     return step("stop-writes")
         .type(StepTypes.POSTGRES)
@@ -898,16 +912,7 @@ class RunbookWorkflowTest {
     // the next failover can start (the lock's own run closes a moment after the runbook's).
     for (int tries = 1; ; tries++) {
       try {
-        WorkflowClient.start(
-            env.getWorkflowClient()
-                    .newWorkflowStub(
-                        ClusterLockWorkflow.class,
-                        WorkflowOptions.newBuilder()
-                            .setWorkflowId(FailoverWorkflow.workflowId("shop"))
-                            .setTaskQueue(TaskQueues.ORCHESTRATION)
-                            .build())
-                ::hold,
-            "the next failover");
+        holdShopsFailoverLock(env, "the next failover");
         break;
       } catch (io.temporal.client.WorkflowExecutionAlreadyStarted stillHeld) {
         assertThat(tries).as("the runbook released the lock").isLessThan(100);
@@ -922,16 +927,7 @@ class RunbookWorkflowTest {
     PostgresActivities pg = mock(PostgresActivities.class, withSettings().withoutAnnotations());
     env.newWorker(TaskQueues.forRegion("tokyo")).registerActivitiesImplementations(pg);
     // A failover of shop runs: here a lock holder under its workflow id.
-    WorkflowClient.start(
-        env.getWorkflowClient()
-                .newWorkflowStub(
-                    ClusterLockWorkflow.class,
-                    WorkflowOptions.newBuilder()
-                        .setWorkflowId(FailoverWorkflow.workflowId("shop"))
-                        .setTaskQueue(TaskQueues.ORCHESTRATION)
-                        .build())
-            ::hold,
-        "a failover");
+    holdShopsFailoverLock(env, "a failover");
     Runbook runbook =
         runbook("promote", List.of(promoteTokyoStep().onFailure(OnFailure.CONTINUE).build()));
     RunbookWorkflow blocked = start(env, live(runbook));
